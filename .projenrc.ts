@@ -1,0 +1,83 @@
+import { cdk8s, javascript } from 'projen';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-capi-openstack',
+  description:
+    'cdk8s constructs for Cluster API (CAPI) clusters on OpenStack (CAPO): typed, validated, GitOps-ready manifests.',
+  keywords: ['cdk8s', 'cluster-api', 'capi', 'capo', 'openstack', 'kubernetes', 'gitops'],
+  author: 'cdk8s-capi-openstack contributors',
+  authorAddress: 'maintainers@example.com',
+  repositoryUrl: 'https://github.com/example/cdk8s-capi-openstack.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+
+  // cdk8s 2.x and constructs 10.x as peer dependencies (the projen defaults are 1.x / 3.x).
+  cdk8sVersion: '2.70.106',
+  constructsVersion: '10.4.2',
+  jsiiVersion: '~5.9.0',
+  typescriptVersion: '~5.9.0',
+  peerDeps: ['cdk8s-plus-30@^2.4.10'],
+  // Runtime dependencies are bundled into the package, as jsii requires.
+  bundledDeps: [
+    'ipaddr.js@^2.2.0', // IPv4 CIDR parsing and overlap checks
+    'semver@^7.7.0', // Kubernetes version comparison (skew policy)
+  ],
+  devDeps: [
+    'cdk8s-plus-30@2.4.10',
+    // `cdk8s import` (used programmatically by scripts/import-crds.ts) and `cdk8s synth` for the example.
+    'cdk8s-cli@2.207.60',
+    'yaml@2.9.1',
+    '@types/semver@^7',
+    'tsconfig-paths@^4', // resolves the example's import of the library to this repository's build
+    '@types/node@^20',
+  ],
+
+  // CI is `.ci/run`; releases are not automated from this repository.
+  github: false,
+  release: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+
+  jestOptions: {
+    // A snapshot that drifts must fail the test run, never be rewritten silently.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      collectCoverage: false,
+      // Tests run the example against the library's source, through its public entry point.
+      moduleNameMapper: { '^cdk8s-capi-openstack$': '<rootDir>/src/index.ts' },
+    },
+  },
+  eslintOptions: {
+    dirs: ['src'],
+    ignorePatterns: ['src/imports/**', 'examples/**/dist/**'],
+  },
+  tsconfigDev: {
+    compilerOptions: {},
+    include: ['examples/**/*.ts', 'scripts/**/*.ts'],
+  },
+  gitignore: ['examples/*/dist/', '.cdk8s-out/'],
+});
+
+// Regenerates src/imports/ from the pinned CRD files in imports/ (no network).
+project.addTask('import', {
+  description: 'Regenerate the typed CRD classes in src/imports/ from the pinned CRDs in imports/',
+  exec: 'ts-node --project tsconfig.dev.json scripts/import-crds.ts',
+});
+
+// `npm run synth`: the README's main command.
+project.addTask('synth', {
+  description: 'Synthesize the example cluster into examples/capi-ubuntu-openstack/dist/',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node -r tsconfig-paths/register main.ts', cwd: 'examples/capi-ubuntu-openstack' },
+  ],
+});
+
+for (const path of ['/examples/', '/scripts/', '/.ci/', '/benchmark/']) {
+  project.addPackageIgnore(path);
+}
+
+project.synth();

@@ -1,0 +1,71 @@
+import { Chart, ChartProps } from 'cdk8s';
+import {
+  CloudCredentials, Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule,
+} from 'cdk8s-capi-openstack';
+import { Construct } from 'constructs';
+
+/**
+ * The values of your OpenStack cloud. The defaults synthesize as they are; replace them with
+ * yours before applying the output.
+ */
+export const PLACEHOLDERS = {
+  /** `openstack network show <external network> -f value -c id` */
+  externalNetworkId: '00000000-0000-0000-0000-000000000000',
+  /** A Glance image built with kubernetes-sigs/image-builder for the Kubernetes version below. */
+  imageName: 'ubuntu-2204-kube-v1.32.4',
+  /** `openstack keypair list` */
+  sshKeyName: 'capi-admin',
+  /** DNS servers the nodes resolve with. */
+  dnsNameservers: ['8.8.8.8', '8.8.4.4'],
+  /** The subnet CAPO creates for the nodes. */
+  nodeCidr: '10.8.0.0/24',
+};
+
+export interface CapiUbuntuOpenStackProps extends ChartProps {
+  /**
+   * Name templates with a hash of their spec (rolling updates).
+   * @default true
+   */
+  readonly templateHashing?: boolean;
+}
+
+/**
+ * The reference cluster: an HA kubeadm control plane and two pools that autoscale from zero,
+ * on OpenStack, with credentials kept out of the output.
+ */
+export class CapiUbuntuOpenStack extends Chart {
+  public readonly cluster: OpenStackCapiCluster;
+
+  constructor(scope: Construct, id: string, props: CapiUbuntuOpenStackProps = {}) {
+    super(scope, id, props);
+
+    this.cluster = new OpenStackCapiCluster(this, 'Cluster', {
+      name: 'capi-ubuntu-openstack',
+      kubernetesVersion: 'v1.32.4',
+      podCidrs: ['192.168.0.0/16'],
+      nodeCidr: PLACEHOLDERS.nodeCidr,
+      dnsNameservers: PLACEHOLDERS.dnsNameservers,
+      externalNetworkId: PLACEHOLDERS.externalNetworkId,
+      securityGroupRules: SecurityGroupRule.calico(),
+      controlPlaneFlavor: Flavor.named('m1.k8s-master'),
+      controlPlaneReplicas: 3,
+      image: MachineImage.fromName(PLACEHOLDERS.imageName),
+      sshKeyName: PLACEHOLDERS.sshKeyName,
+      // Create this Secret out of band (clouds.yaml + cacert): nothing secret is synthesized.
+      credentials: CloudCredentials.fromSecretName('capi-ubuntu-openstack-cloud-config', { cloudName: 'openstack' }),
+      labels: { cloud: 'capi-ubuntu-openstack' },
+      templateHashing: props.templateHashing,
+    });
+
+    this.cluster.addNodePool('normal', {
+      flavor: Flavor.of('m1.k8s-worker', { vcpus: 4, memoryMiB: 8192, diskGiB: 30 }),
+      autoscaling: { minSize: 0, maxSize: 2 },
+      failureDomain: 'nova',
+    });
+    this.cluster.addNodePool('small', {
+      flavor: Flavor.of('m1.k8s-worker-small', { vcpus: 2, memoryMiB: 4096, diskGiB: 30 }),
+      autoscaling: { minSize: 0, maxSize: 2 },
+      failureDomain: 'nova',
+    });
+  }
+}

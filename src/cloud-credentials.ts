@@ -1,0 +1,141 @@
+import { Construct } from 'constructs';
+import { k8s } from 'cdk8s-plus-30';
+import { DELETE_PROTECTION } from './gitops-annotations';
+
+/** Options for credentials kept in an existing Secret. */
+export interface ExistingSecretCredentialsOptions {
+  /**
+   * The entry of `clouds.yaml` to use.
+   * @default "openstack"
+   */
+  readonly cloudName?: string;
+}
+
+/** Credentials given inline. Their content is written to the synthesized output. */
+export interface InlineCloudsYamlProps {
+  /** The content of `clouds.yaml`. */
+  readonly cloudsYaml: string;
+  /**
+   * The CA certificate bundle of the OpenStack endpoints.
+   * @default "\n" (no custom CA)
+   */
+  readonly cacert?: string;
+  /**
+   * The entry of `clouds.yaml` to use.
+   * @default "openstack"
+   */
+  readonly cloudName?: string;
+  /**
+   * Name of the Secret to create.
+   * @default "<cluster>-cloud-config"
+   */
+  readonly secretName?: string;
+}
+
+/** Where a cluster's OpenStack credentials come from, once bound to the cluster. */
+export interface BoundCloudCredentials {
+  /** Name of the Secret holding `clouds.yaml` (and `cacert`), in the cluster's namespace. */
+  readonly secretName: string;
+  /** The entry of `clouds.yaml` to use. */
+  readonly cloudName: string;
+  /** The `clouds.yaml` content when given inline; undefined when the Secret is referenced. */
+  readonly cloudsYaml?: string;
+}
+
+/** The cluster a credential is bound to: its name and namespace. */
+export interface CredentialsTarget {
+  /** The cluster's name. */
+  readonly clusterName: string;
+  /** The cluster's namespace. */
+  readonly namespace: string;
+}
+
+const DEFAULT_CLOUD_NAME = 'openstack';
+const MOVE_LABEL = { 'clusterctl.cluster.x-k8s.io/move': 'true' };
+
+/**
+ * The OpenStack credentials CAPO (and the cloud controller manager) use: a Secret with a
+ * `clouds.yaml` key, referenced by `OpenStackCluster.spec.identityRef`.
+ *
+ * By default nothing secret is synthesized: the Secret is created out of band (sealed-secrets,
+ * external-secrets, SOPS, or by hand) and referenced by name.
+ */
+export abstract class CloudCredentials {
+  /**
+   * Reference a Secret that already exists in the cluster's namespace (recommended: nothing secret
+   * reaches the synthesized YAML).
+   *
+   * @param secretName the Secret's name. Default: `<cluster>-cloud-config`.
+   */
+  public static fromSecretName(secretName?: string, options: ExistingSecretCredentialsOptions = {}): CloudCredentials {
+    return new ExistingSecretCredentials(secretName, options.cloudName ?? DEFAULT_CLOUD_NAME);
+  }
+
+  /**
+   * Write `clouds.yaml` into a Secret in the synthesized output. An explicit opt-in: the output then
+   * holds credentials in plain base64 and must not be committed to Git unencrypted.
+   */
+  public static fromCloudsYaml(props: InlineCloudsYamlProps): CloudCredentials {
+    return new InlineCloudsYamlCredentials(props);
+  }
+
+  /** Whether the credentials are written to the synthesized output. */
+  public abstract readonly inline: boolean;
+
+  /**
+   * Binds the credentials to a cluster, creating the Secret under `scope` when it is inline.
+   * @internal
+   */
+  public abstract _bind(scope: Construct, target: CredentialsTarget): BoundCloudCredentials;
+}
+
+class ExistingSecretCredentials extends CloudCredentials {
+  public readonly inline = false;
+
+  constructor(private readonly secretName: string | undefined, private readonly cloudName: string) {
+    super();
+  }
+
+  public _bind(_scope: Construct, target: CredentialsTarget): BoundCloudCredentials {
+    return { secretName: this.secretName ?? `${target.clusterName}-cloud-config`, cloudName: this.cloudName };
+  }
+}
+
+class InlineCloudsYamlCredentials extends CloudCredentials {
+  public readonly inline = true;
+
+  constructor(private readonly props: InlineCloudsYamlProps) {
+    super();
+  }
+
+  public _bind(scope: Construct, target: CredentialsTarget): BoundCloudCredentials {
+    const secretName = this.props.secretName ?? `${target.clusterName}-cloud-config`;
+    if (typeof this.props.cloudsYaml !== 'string' || this.props.cloudsYaml.trim() === '') {
+      // The value itself is never printed: it is secret.
+      throw new Error(`${scope.node.path}: credentials.cloudsYaml = <redacted>: must be the non-empty content of clouds.yaml`);
+    }
+    console.warn(
+      `[warning] ${scope.node.path}: clouds.yaml is written to Secret ${target.namespace}/${secretName} in the `
+      + 'synthesized output (CloudCredentials.fromCloudsYaml). Do not commit it to Git unencrypted; '
+      + 'prefer CloudCredentials.fromSecretName.',
+    );
+    new k8s.KubeSecret(scope, 'CloudCredentialsSecret', {
+      metadata: {
+        name: secretName,
+        namespace: target.namespace,
+        labels: { ...MOVE_LABEL },
+        annotations: { ...DELETE_PROTECTION },
+      },
+      type: 'Opaque',
+      data: {
+        'cacert': base64(this.props.cacert ?? '\n'),
+        'clouds.yaml': base64(this.props.cloudsYaml),
+      },
+    });
+    return { secretName, cloudName: this.props.cloudName ?? DEFAULT_CLOUD_NAME, cloudsYaml: this.props.cloudsYaml };
+  }
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}

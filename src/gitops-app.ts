@@ -1,0 +1,141 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, AppProps, Chart, DependencyGraph, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { formatErrors } from './input-errors';
+
+/** Checks synthesized objects, e.g. against the upstream API schemas. */
+export interface IManifestValidator {
+  /**
+   * Returns one line per problem found in the objects; none when they are all valid.
+   * @param manifests the objects, as plain JSON
+   */
+  validate(manifests: any[]): string[];
+}
+
+/** Props of a {@link GitOpsApp}. */
+export interface GitOpsAppProps extends AppProps {
+  /**
+   * Checks every synthesized object must pass before anything is written.
+   * @default - none
+   */
+  readonly validators?: IManifestValidator[];
+}
+
+/** The objects of one chart, as synthesized. */
+export interface ChartManifests {
+  /** The folder the chart is written to, below the output directory. */
+  readonly folder: string;
+  /** The chart's objects, as plain JSON, in apply order. */
+  readonly manifests: any[];
+}
+
+/**
+ * A cdk8s App that writes its output for GitOps tools, all or nothing:
+ *
+ * ```
+ * <outdir>/kustomization.yaml          lists the chart folders
+ * <outdir>/<chart>/kustomization.yaml  lists the chart's files
+ * <outdir>/<chart>/<kind>-<name>.yaml  one object per file
+ * ```
+ *
+ * `kubectl apply -k <outdir>/<chart>`, an Argo CD Application or a Flux Kustomization can consume
+ * a chart folder (or the whole output) as is. Construct validations and the `validators` run first,
+ * with every error reported at once; the output folder is then replaced in one rename, so a failed
+ * synth leaves the previous output exactly as it was.
+ */
+export class GitOpsApp extends App {
+  private readonly validators: IManifestValidator[];
+
+  constructor(props: GitOpsAppProps = {}) {
+    super(props);
+    this.validators = props.validators ?? [];
+  }
+
+  /** Validates the app and returns each chart's objects, without writing anything. */
+  public synthManifests(): ChartManifests[] {
+    const constructErrors = validateConstructs(this);
+    if (constructErrors.length > 0) throw new Error(formatErrors(constructErrors));
+
+    const charts = this.charts.map(chart => ({ folder: chartFolder(chart), manifests: chartObjects(chart) }));
+    const folders = new Set<string>();
+    for (const chart of charts) {
+      if (folders.has(chart.folder)) throw new Error(`two charts would write to folder "${chart.folder}": give them distinct ids`);
+      folders.add(chart.folder);
+    }
+
+    const all = charts.flatMap(c => c.manifests);
+    const problems = this.validators.flatMap(v => v.validate(all));
+    if (problems.length > 0) throw new Error(formatErrors(problems));
+    return charts;
+  }
+
+  /** Validates, then replaces the output directory with the new manifests in one step. */
+  public synth(): void {
+    const files = new Map<string, string>();
+    const charts = this.synthManifests();
+    for (const chart of charts) {
+      const names = chart.manifests.map(fileNameOf);
+      for (const [i, manifest] of chart.manifests.entries()) {
+        files.set(path.join(chart.folder, names[i]), Yaml.stringify(manifest));
+      }
+      files.set(path.join(chart.folder, 'kustomization.yaml'), kustomization(names));
+    }
+    files.set('kustomization.yaml', kustomization(charts.map(c => c.folder)));
+    replaceDirectory(this.outdir, files);
+  }
+}
+
+function validateConstructs(app: App): string[] {
+  const errors: string[] = [];
+  for (const construct of app.node.findAll()) {
+    for (const error of construct.node.validate()) {
+      errors.push(error.startsWith(construct.node.path) ? error : `${construct.node.path}: ${error}`);
+    }
+  }
+  return errors;
+}
+
+/** The chart's own objects (not those of nested charts), dependencies first. */
+function chartObjects(chart: Chart): any[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((c: IConstruct): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map(o => o.toJson());
+}
+
+function chartFolder(chart: Chart): string {
+  return chart.node.path.split('/').filter(Boolean).join('-') || 'default';
+}
+
+function fileNameOf(manifest: any, _index: number, all: any[]): string {
+  const base = `${String(manifest.kind).toLowerCase()}-${manifest.metadata?.name}`;
+  const clashes = all.some(m => m !== manifest && m.kind === manifest.kind && m.metadata?.name === manifest.metadata?.name);
+  const unique = clashes && manifest.metadata?.namespace ? `${base}-${manifest.metadata.namespace}` : base;
+  return `${unique.replace(/[^0-9a-zA-Z-_.]/g, '')}.yaml`;
+}
+
+function kustomization(resources: string[]): string {
+  return Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+}
+
+/**
+ * Writes the files into a staging folder beside `dir`, then swaps it in with renames: readers see
+ * the old output or the new one, never a mix, and a failure leaves the old one in place.
+ */
+function replaceDirectory(dir: string, files: Map<string, string>): void {
+  const target = path.resolve(dir);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.staging-`));
+  try {
+    for (const [file, content] of files) {
+      fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
+      fs.writeFileSync(path.join(staging, file), content);
+    }
+    const previous = fs.existsSync(target) ? `${staging}.previous` : undefined;
+    if (previous) fs.renameSync(target, previous);
+    fs.renameSync(staging, target);
+    if (previous) fs.rmSync(previous, { recursive: true, force: true });
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
