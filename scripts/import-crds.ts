@@ -18,7 +18,6 @@ const CDK8S_CLI = path.dirname(require.resolve('cdk8s-cli/package.json'));
 const { ImportCustomResourceDefinition } = require(path.join(CDK8S_CLI, 'lib', 'import', 'crd'));
 
 const ROOT = path.join(__dirname, '..');
-const OUTDIR = path.join(ROOT, 'src', 'imports');
 
 function servedVersionsOnly(file: string): any[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
@@ -29,14 +28,23 @@ function servedVersionsOnly(file: string): any[] {
   });
 }
 
-async function main() {
+/** Writes the generated classes into `outdir`, replacing what it held. */
+export async function generateImports(outdir: string): Promise<void> {
   const crds = IMPORTED_CRD_FILES.flatMap(servedVersionsOnly);
-  fs.rmSync(OUTDIR, { recursive: true, force: true });
+  fs.rmSync(outdir, { recursive: true, force: true });
   const importer = new ImportCustomResourceDefinition(crds.map(crd => stringify(crd)).join('---\n'));
-  await importer.import({ outdir: OUTDIR, targetLanguage: 'typescript' });
+  const log = console.log;
+  console.log = () => {}; // the importer prints every group and kind it writes
+  try {
+    await importer.import({ outdir, targetLanguage: 'typescript' });
+  } finally {
+    console.log = log;
+  }
 }
 
-main().catch(err => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  generateImports(path.join(ROOT, 'src', 'imports')).catch(err => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -375,14 +375,18 @@ function checkClusterProps(
   const longestMachineOwner = `${cluster.name}-control-plane`;
   errors.check(longestMachineOwner.length <= MAX_MACHINE_OWNER_NAME_LENGTH, 'name', cluster.name,
     `is too long: "${longestMachineOwner}" must be at most ${MAX_MACHINE_OWNER_NAME_LENGTH} characters so machine host names fit in 63`);
-  errors.check(isDns1123Label(cluster.namespace), 'namespace', cluster.namespace, DNS1123_LABEL_RULE);
+  if (props.namespace !== undefined) {
+    errors.check(isDns1123Label(props.namespace), 'namespace', props.namespace, DNS1123_LABEL_RULE);
+  }
   errors.check(parseKubernetesVersion(props.kubernetesVersion) !== undefined, 'kubernetesVersion', props.kubernetesVersion, KUBERNETES_VERSION_RULE);
 
   const replicas = resolved.controlPlaneReplicas;
   errors.check(Number.isInteger(replicas) && replicas > 0 && replicas % 2 === 1, 'controlPlaneReplicas', replicas,
     'must be an odd number (1, 3, 5...) so etcd keeps quorum');
 
-  errors.check(props.controlPlaneFlavor instanceof Flavor, 'controlPlaneFlavor', props.controlPlaneFlavor, 'must be a Flavor (Flavor.named or Flavor.of)');
+  if (errors.check(props.controlPlaneFlavor instanceof Flavor, 'controlPlaneFlavor', props.controlPlaneFlavor, 'must be a Flavor (Flavor.named or Flavor.of)')) {
+    for (const [field, value, rule] of props.controlPlaneFlavor._problems()) errors.add(`controlPlaneFlavor.${field}`, value, rule);
+  }
   errors.check(props.image instanceof MachineImage, 'image', props.image, 'must be a MachineImage (MachineImage.fromName or fromId)');
   if (props.image instanceof MachineImage) {
     errors.check(typeof props.image.value === 'string' && props.image.value.length > 0, 'image', props.image.value, 'must name an image');

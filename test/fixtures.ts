@@ -1,0 +1,25 @@
+import { Chart, Testing } from 'cdk8s';
+import { Flavor, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps } from '../src';
+
+/** The fewest props a cluster needs, for tests that vary one prop at a time. */
+export const MINIMAL_CLUSTER_PROPS: OpenStackCapiClusterProps = {
+  kubernetesVersion: 'v1.32.4',
+  controlPlaneFlavor: Flavor.named('m1.large'),
+  image: MachineImage.fromName('ubuntu-2204-kube-v1.32.4'),
+};
+
+export const WORKER_FLAVOR = Flavor.of('m1.xlarge', { vcpus: 4, memoryMiB: 8192, diskGiB: 40 });
+
+/** A chart holding a cluster named "demo" with the minimal props and the given overrides. */
+export function clusterChart(overrides: Partial<OpenStackCapiClusterProps> = {}): { chart: Chart; cluster: OpenStackCapiCluster } {
+  const chart = Testing.chart();
+  const cluster = new OpenStackCapiCluster(chart, 'demo', { ...MINIMAL_CLUSTER_PROPS, ...overrides });
+  return { chart, cluster };
+}
+
+/** The synthesized object of the given kind (and name, when several). */
+export function objectOf(manifests: any[], kind: string, name?: string): any {
+  const found = manifests.filter(m => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0];
+}

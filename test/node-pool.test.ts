@@ -1,0 +1,142 @@
+import { Testing } from 'cdk8s';
+import { Flavor, MachineImage, NodePool, TaintEffect } from '../src';
+import { clusterChart, objectOf, WORKER_FLAVOR } from './fixtures';
+
+const CAPACITY = 'capacity.cluster-autoscaler.kubernetes.io';
+
+describe('NodePool', () => {
+  test('addNodePool emits a MachineDeployment, its machine template and a bootstrap template', () => {
+    const { chart, cluster } = clusterChart();
+    const pool = cluster.addNodePool('workers', { flavor: WORKER_FLAVOR, replicas: 3, failureDomain: 'az-1' });
+    expect(pool).toBeInstanceOf(NodePool);
+    expect(cluster.nodePools).toEqual([pool]);
+    const manifests = Testing.synth(chart);
+    const md = objectOf(manifests, 'MachineDeployment');
+    expect(md.metadata.name).toBe('demo-workers-worker');
+    expect(md.metadata.labels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'demo' });
+    expect(md.metadata.annotations).toBeUndefined();
+    expect(md.spec.replicas).toBe(3);
+    expect(md.spec.clusterName).toBe('demo');
+    expect(md.spec.template.spec).toEqual({
+      bootstrap: { configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta1', kind: 'KubeadmConfigTemplate', name: pool.bootstrapTemplate.name } },
+      clusterName: 'demo',
+      failureDomain: 'az-1',
+      infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate', name: pool.machineTemplate.name },
+      version: 'v1.32.4',
+    });
+    expect(pool.machineTemplate.name).toMatch(/^demo-workers-worker-[0-9a-f]{8}$/);
+    expect(pool.bootstrapTemplate.name).toMatch(/^demo-config-template-[0-9a-f]{8}$/);
+    expect(manifests).toMatchSnapshot();
+  });
+
+  test('fixed-size pools default to one replica', () => {
+    const { chart, cluster } = clusterChart();
+    cluster.addNodePool('one', { flavor: Flavor.named('m1.small') });
+    expect(objectOf(Testing.synth(chart), 'MachineDeployment').spec.replicas).toBe(1);
+  });
+
+  test('autoscaling from zero: min/max and capacity from the flavor, replicas left to the autoscaler', () => {
+    const { chart, cluster } = clusterChart();
+    cluster.addNodePool('gpu', {
+      flavor: Flavor.of('g1.large', { vcpus: 8, memoryMiB: 30720, diskGiB: 100, gpus: 1, gpuType: 'nvidia.com/gpu' }),
+      autoscaling: { minSize: 0, maxSize: 4 },
+    });
+    const md = objectOf(Testing.synth(chart), 'MachineDeployment');
+    expect(md.spec.replicas).toBeUndefined();
+    expect(md.metadata.annotations).toEqual({
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '0',
+      'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '4',
+      [`${CAPACITY}/cpu`]: '8',
+      [`${CAPACITY}/memory`]: '30Gi',
+      [`${CAPACITY}/ephemeral-disk`]: '100Gi',
+      [`${CAPACITY}/gpu-count`]: '1',
+      [`${CAPACITY}/gpu-type`]: 'nvidia.com/gpu',
+    });
+  });
+
+  test('memory that is not a whole number of GiB is given in Mi', () => {
+    const { chart, cluster } = clusterChart();
+    cluster.addNodePool('odd', { flavor: Flavor.of('odd', { vcpus: 1, memoryMiB: 1536 }), autoscaling: { minSize: 0, maxSize: 1 } });
+    const annotations = objectOf(Testing.synth(chart), 'MachineDeployment').metadata.annotations;
+    expect(annotations[`${CAPACITY}/memory`]).toBe('1536Mi');
+    expect(annotations[`${CAPACITY}/ephemeral-disk`]).toBeUndefined();
+  });
+
+  test('an initial size within the limits is kept', () => {
+    const { chart, cluster } = clusterChart();
+    cluster.addNodePool('p', { flavor: WORKER_FLAVOR, autoscaling: { minSize: 1, maxSize: 5 }, replicas: 2 });
+    expect(objectOf(Testing.synth(chart), 'MachineDeployment').spec.replicas).toBe(2);
+  });
+
+  test('labels and taints register through kubelet and are announced to the autoscaler', () => {
+    const { chart, cluster } = clusterChart();
+    const pool = cluster.addNodePool('ingress', {
+      flavor: WORKER_FLAVOR,
+      autoscaling: { minSize: 0, maxSize: 3 },
+      labels: { 'node.kubernetes.io/role': 'ingress', 'tier': 'edge' },
+      taints: [{ key: 'dedicated', value: 'ingress', effect: TaintEffect.NO_SCHEDULE }, { key: 'edge', effect: TaintEffect.NO_EXECUTE }],
+    });
+    const manifests = Testing.synth(chart);
+    const annotations = objectOf(manifests, 'MachineDeployment').metadata.annotations;
+    expect(annotations[`${CAPACITY}/labels`]).toBe('node.kubernetes.io/role=ingress,tier=edge');
+    expect(annotations[`${CAPACITY}/taints`]).toBe('dedicated=ingress:NoSchedule,edge:NoExecute');
+    const registration = objectOf(manifests, 'KubeadmConfigTemplate').spec.template.spec.joinConfiguration.nodeRegistration;
+    expect(registration.kubeletExtraArgs['node-labels']).toBe('node.kubernetes.io/role=ingress,tier=edge');
+    expect(registration.taints).toEqual([
+      { key: 'dedicated', value: 'ingress', effect: 'NoSchedule' },
+      { key: 'edge', effect: 'NoExecute' },
+    ]);
+    expect(pool.bootstrapTemplate.name).toMatch(/^demo-ingress-config-template-/);
+  });
+
+  test('pools that register alike share one KubeadmConfigTemplate; others get their own', () => {
+    const { chart, cluster } = clusterChart();
+    const a = cluster.addNodePool('a', { flavor: WORKER_FLAVOR });
+    const b = cluster.addNodePool('b', { flavor: WORKER_FLAVOR });
+    const c = cluster.addNodePool('c', { flavor: WORKER_FLAVOR, labels: { tier: 'batch' } });
+    const d = cluster.addNodePool('d', { flavor: WORKER_FLAVOR, labels: { tier: 'batch' } });
+    expect(a.bootstrapTemplate).toBe(b.bootstrapTemplate);
+    expect(c.bootstrapTemplate).toBe(d.bootstrapTemplate);
+    expect(a.bootstrapTemplate).not.toBe(c.bootstrapTemplate);
+    expect(Testing.synth(chart).filter(m => m.kind === 'KubeadmConfigTemplate')).toHaveLength(2);
+  });
+
+  test('pool image, SSH key and version override the cluster\'s', () => {
+    const { chart, cluster } = clusterChart({ sshKeyName: 'ops' });
+    cluster.addNodePool('old', {
+      flavor: WORKER_FLAVOR,
+      image: MachineImage.fromName('ubuntu-2204-kube-v1.31.6'),
+      sshKeyName: 'team',
+      kubernetesVersion: 'v1.31.6',
+    });
+    const manifests = Testing.synth(chart);
+    expect(objectOf(manifests, 'MachineDeployment').spec.template.spec.version).toBe('v1.31.6');
+    const template = objectOf(manifests, 'OpenStackMachineTemplate', objectOf(manifests, 'MachineDeployment').spec.template.spec.infrastructureRef.name);
+    expect(template.spec.template.spec).toEqual({ flavor: 'm1.xlarge', image: { filter: { name: 'ubuntu-2204-kube-v1.31.6' } }, sshKeyName: 'team' });
+  });
+
+  test('upgrading the cluster version moves every pool that follows it', () => {
+    const versionOf = (kubernetesVersion: string) => {
+      const { chart, cluster } = clusterChart({ kubernetesVersion });
+      cluster.addNodePool('p', { flavor: WORKER_FLAVOR });
+      return objectOf(Testing.synth(chart), 'MachineDeployment').spec.template.spec.version;
+    };
+    expect(versionOf('v1.32.4')).toBe('v1.32.4');
+    expect(versionOf('v1.33.1')).toBe('v1.33.1');
+  });
+
+  test('a changed flavor renames the pool\'s machine template; an unchanged one keeps the name', () => {
+    const templateName = (flavor: Flavor) => {
+      const { cluster } = clusterChart();
+      return cluster.addNodePool('p', { flavor }).machineTemplate.name;
+    };
+    expect(templateName(WORKER_FLAVOR)).toBe(templateName(Flavor.of('m1.xlarge', { vcpus: 4, memoryMiB: 8192, diskGiB: 40 })));
+    expect(templateName(WORKER_FLAVOR)).not.toBe(templateName(Flavor.named('m1.2xlarge')));
+  });
+
+  test('a NodePool can be created in another scope with the cluster as a prop', () => {
+    const { chart, cluster } = clusterChart();
+    new NodePool(chart, 'standalone', { cluster, flavor: WORKER_FLAVOR });
+    expect(objectOf(Testing.synth(chart), 'MachineDeployment').metadata.name).toBe('demo-standalone-worker');
+  });
+});

@@ -1,0 +1,113 @@
+import { Testing } from 'cdk8s';
+import {
+  Flavor, MachineImage, NodePoolOptions, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
+} from '../src';
+import { MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
+
+/**
+ * What the library refuses: every entry is a mistake a platform engineer can make, and the one-line
+ * error it gets at synth time, naming the construct path, the prop, the value and the rule.
+ */
+
+function clusterError(props: Partial<OpenStackCapiClusterProps>): string {
+  return errorOf(() => new OpenStackCapiCluster(Testing.chart(), 'demo', { ...MINIMAL_CLUSTER_PROPS, ...props }));
+}
+
+function poolError(options: Partial<NodePoolOptions>, cluster: Partial<OpenStackCapiClusterProps> = {}): string {
+  const c = new OpenStackCapiCluster(Testing.chart(), 'demo', { ...MINIMAL_CLUSTER_PROPS, ...cluster });
+  return errorOf(() => c.addNodePool('pool', { flavor: WORKER_FLAVOR, ...options }));
+}
+
+function errorOf(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, got none');
+}
+
+const CLUSTER_CASES: Array<[string, Partial<OpenStackCapiClusterProps>, RegExp]> = [
+  ['a cluster name that is not DNS-1123', { name: 'Demo_Cluster' }, /test\/demo: name = "Demo_Cluster": must be a DNS-1123 label/],
+  ['a cluster name that makes machine names too long', { name: 'a'.repeat(40) }, /name = "a{40}": is too long: "a{40}-control-plane" must be at most 51 characters/],
+  ['a namespace that is not DNS-1123', { namespace: 'Team.A' }, /namespace = "Team.A": must be a DNS-1123 label/],
+  ['a Kubernetes version without the v', { kubernetesVersion: '1.32.4' }, /kubernetesVersion = "1.32.4": must be a Kubernetes release version "vX.Y.Z"/],
+  ['a Kubernetes version that is not X.Y.Z', { kubernetesVersion: 'v1.32' }, /kubernetesVersion = "v1.32": must be a Kubernetes release version/],
+  ['an even control plane', { controlPlaneReplicas: 2 }, /controlPlaneReplicas = 2: must be an odd number/],
+  ['no control plane', { controlPlaneReplicas: 0 }, /controlPlaneReplicas = 0: must be an odd number/],
+  ['an external network id that is not a UUID', { externalNetworkId: 'public' }, /externalNetworkId = "public": must be a network UUID/],
+  ['a DNS server that is not an IP address', { dnsNameservers: ['dns.google'] }, /dnsNameservers\[0\] = "dns.google": must be an IPv4 address/],
+  ['an IPv6 DNS server', { dnsNameservers: ['2001:4860:4860::8888'] }, /dnsNameservers\[0\] = "2001:4860:4860::8888": must be an IPv4 address/],
+  ['a malformed pod CIDR', { podCidrs: ['192.168.0.0/33'] }, /podCidrs\[0\] = "192.168.0.0\/33": must be an IPv4 CIDR/],
+  ['an IPv6 pod CIDR', { podCidrs: ['fd00::/48'] }, /podCidrs\[0\] = "fd00::\/48": must be an IPv4 CIDR \(only IPv4 is supported here\)/],
+  ['a CIDR with host bits set', { nodeCidr: '10.6.0.1/24' }, /nodeCidr = "10.6.0.1\/24": must be a network address: host bits are set \(did you mean "10.6.0.0\/24"\?\)/],
+  ['pods overlapping services', { podCidrs: ['10.96.0.0/16'] }, /serviceCidrs \(default\) = "10.96.0.0\/12": must not overlap podCidrs\[0\] \(10.96.0.0\/16\)/],
+  ['the node subnet overlapping pods', { nodeCidr: '192.168.10.0/24' }, /nodeCidr = "192.168.10.0\/24": must not overlap podCidrs\[0\] \(192.168.0.0\/16\)/],
+  ['no pod CIDR', { podCidrs: [] }, /podCidrs = \[\]: must hold at least one CIDR/],
+  ['a security group port range upside down', { securityGroupRules: [SecurityGroupRule.custom({ name: 'web', protocol: 'tcp', portRangeMin: 443, portRangeMax: 80 })] },
+    /securityGroupRules\[0\].portRangeMin = 443: must not exceed portRangeMax \(80\)/],
+  ['an unknown security group protocol', { securityGroupRules: [SecurityGroupRule.custom({ name: 'x', protocol: 'http' })] },
+    /securityGroupRules\[0\].protocol = "http": must be a protocol name .* or a number 0-255/],
+  ['a port out of range', { securityGroupRules: [SecurityGroupRule.custom({ name: 'x', protocol: 'udp', portRangeMin: 70000 })] },
+    /securityGroupRules\[0\].portRangeMin = 70000: must be an integer port 0-65535/],
+  ['two rules of the same name', { securityGroupRules: [SecurityGroupRule.calicoBgp(), SecurityGroupRule.calicoBgp()] },
+    /securityGroupRules\[1\].name = "BGP \(Calico\)": must be unique/],
+  ['a label key with spaces', { labels: { 'my label': 'x' } }, /labels\["my label"\] = "my label": the key name must be/],
+  ['a label value too long', { labels: { team: 'x'.repeat(64) } }, /labels\["team"\] = "x{64}": a label value must be at most 63/],
+  ['a control plane flavor with a non-positive capacity', { controlPlaneFlavor: Flavor.of('m1', { vcpus: 0, memoryMiB: 4096 }) }, /controlPlaneFlavor.vcpus = 0: must be a positive integer/],
+  ['an empty image name', { image: MachineImage.fromName('') }, /image = "": must name an image/],
+];
+
+const POOL_CASES: Array<[string, Partial<NodePoolOptions>, RegExp]> = [
+  ['a pool name that is not DNS-1123', { name: 'GPU' }, /test\/demo\/pool: name = "GPU": must be a DNS-1123 label/],
+  ['a pool name that makes machine names too long', { name: 'p'.repeat(40) }, /name = "p{40}": is too long: "demo-p{40}-worker" must be at most 51 characters/],
+  ['minSize above maxSize', { autoscaling: { minSize: 3, maxSize: 2 } }, /autoscaling.minSize = 3: must not exceed autoscaling.maxSize \(2\)/],
+  ['a negative minSize', { autoscaling: { minSize: -1, maxSize: 2 } }, /autoscaling.minSize = -1: must be a whole number/],
+  ['a zero maxSize', { autoscaling: { minSize: 0, maxSize: 0 } }, /autoscaling.maxSize = 0: must be a positive whole number/],
+  ['negative replicas', { replicas: -1 }, /replicas = -1: must be a whole number/],
+  ['replicas outside min..max', { autoscaling: { minSize: 1, maxSize: 3 }, replicas: 5 }, /replicas = 5: must lie within autoscaling.minSize..maxSize \(1..3\)/],
+  ['scaling from zero without the flavor\'s CPU and memory', { flavor: Flavor.named('m1.xlarge'), autoscaling: { minSize: 0, maxSize: 3 } },
+    /flavor = "m1.xlarge": must state its vCPUs and memory \(Flavor.of\) for the autoscaler to scale the pool from zero/],
+  ['a flavor with negative memory', { flavor: Flavor.of('f', { vcpus: 2, memoryMiB: -4096 }) }, /flavor.memoryMiB = -4096: must be a positive integer/],
+  ['a flavor with a fractional disk', { flavor: Flavor.of('f', { vcpus: 2, memoryMiB: 4096, diskGiB: 1.5 }) }, /flavor.diskGiB = 1.5: must be a positive integer/],
+  ['a pool version newer than the control plane', { kubernetesVersion: 'v1.33.0' }, /kubernetesVersion = "v1.33.0": must not be newer than the control plane's v1.32.4 \(version skew policy\)/],
+  ['a pool version too old for the skew policy', { kubernetesVersion: 'v1.28.9' }, /kubernetesVersion = "v1.28.9": must be at most 3 minor versions older than the control plane's v1.32.4/],
+  ['a malformed pool version', { kubernetesVersion: 'latest' }, /kubernetesVersion = "latest": must be a Kubernetes release version/],
+  ['a label kubelet may not set', { labels: { 'node-role.kubernetes.io/worker': '' } }, /labels\["node-role.kubernetes.io\/worker"\] = "node-role.kubernetes.io\/worker": kubelet may not set labels under kubernetes.io/],
+  ['a label key with two slashes', { labels: { 'a/b/c': 'x' } }, /labels\["a\/b\/c"\] = "a\/b\/c": a key has at most one "\/"/],
+  ['a taint with a bad key', { taints: [{ key: 'bad key', effect: TaintEffect.NO_SCHEDULE }] }, /taints\[0\].key = "bad key": the key name must be/],
+  ['a taint with an unknown effect', { taints: [{ key: 'gpu', effect: 'NoWay' as TaintEffect }] }, /taints\[0\].effect = "NoWay": must be one of NoSchedule, PreferNoSchedule, NoExecute/],
+];
+
+describe('what the library refuses', () => {
+  test.each(CLUSTER_CASES)('cluster: %s', (_what, props, message) => {
+    expect(clusterError(props)).toMatch(message);
+  });
+
+  test.each(POOL_CASES)('pool: %s', (_what, options, message) => {
+    expect(poolError(options)).toMatch(message);
+  });
+
+  test('two pools of the same name', () => {
+    const cluster = new OpenStackCapiCluster(Testing.chart(), 'demo', MINIMAL_CLUSTER_PROPS);
+    cluster.addNodePool('a', { name: 'workers', flavor: WORKER_FLAVOR });
+    expect(errorOf(() => cluster.addNodePool('b', { name: 'workers', flavor: WORKER_FLAVOR })))
+      .toMatch(/test\/demo\/b: name = "workers": must be unique within cluster "demo": test\/demo\/a has it already/);
+  });
+
+  test('several mistakes are reported together, one line each', () => {
+    const message = clusterError({ name: 'Bad', kubernetesVersion: '1.32', controlPlaneReplicas: 4 });
+    expect(message.split('\n')).toEqual([
+      '3 invalid input errors:',
+      expect.stringMatching(/^ {2}- test\/demo: name = "Bad": /),
+      expect.stringMatching(/^ {2}- test\/demo: kubernetesVersion = "1.32": /),
+      expect.stringMatching(/^ {2}- test\/demo: controlPlaneReplicas = 4: /),
+    ]);
+  });
+
+  test('an inline clouds.yaml that is empty is refused without printing it', () => {
+    const { CloudCredentials } = require('../src');
+    const message = clusterError({ credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: '   ' }) });
+    expect(message).toMatch(/credentials.cloudsYaml = <redacted>: must be the non-empty content of clouds.yaml/);
+  });
+});
