@@ -1,5 +1,5 @@
-import { Construct } from 'constructs';
 import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
 import { DELETE_PROTECTION } from './gitops-annotations';
 
 /** Options for credentials kept in an existing Secret. */

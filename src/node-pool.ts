@@ -7,8 +7,8 @@ import { InputErrors } from './input-errors';
 import { kubeletLabelProblem, kubeletNodeRegistration } from './kubelet-registration';
 import { kubeletSkewProblem, KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { MachineImage } from './machine-image';
-import { NodeTaint, TaintEffect } from './node-taint';
 import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH, objectReference } from './naming';
+import { NodeTaint, TaintEffect } from './node-taint';
 import { OpenStackCapiCluster } from './openstack-capi-cluster';
 import { DNS1123_LABEL_RULE, isDns1123Label, labelKeyProblem, labelValueProblem } from './rules';
 

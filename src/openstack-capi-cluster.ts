@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import * as capi from './capi';
 import { canonicalJson, shortHash } from './canonical-json';
+import * as capi from './capi';
 import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
 import { Flavor } from './flavor';
 import { PRUNE_PROTECTION } from './gitops-annotations';

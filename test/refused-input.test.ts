@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import {
-  Flavor, MachineImage, NodePoolOptions, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
+  CloudCredentials, Flavor, MachineImage, NodePoolOptions, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
 } from '../src';
 import { MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
 
@@ -106,7 +106,6 @@ describe('what the library refuses', () => {
   });
 
   test('an inline clouds.yaml that is empty is refused without printing it', () => {
-    const { CloudCredentials } = require('../src');
     const message = clusterError({ credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: '   ' }) });
     expect(message).toMatch(/credentials.cloudsYaml = <redacted>: must be the non-empty content of clouds.yaml/);
   });
