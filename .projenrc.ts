@@ -23,6 +23,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   bundledDeps: [
     'ipaddr.js@^2.2.0', // IPv4 CIDR parsing and overlap checks
     'semver@^7.7.0', // Kubernetes version comparison (skew policy)
+    '@marcbachmann/cel-js@^8.0.0', // evaluates the CRDs' CEL x-kubernetes-validations rules
   ],
   devDeps: [
     'cdk8s-plus-30@2.4.10',
@@ -30,6 +31,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'cdk8s-cli@2.207.60',
     'yaml@2.9.1',
     '@types/semver@^7',
+    'fast-check@^4.10.2', // property-based tests
+    // Source of the Kubernetes v1.32 API schemas written to imports/kubernetes/ (exact pin: its
+    // models are generated from the v1.32.0 OpenAPI document).
+    '@kubernetes/client-node@1.1.2',
     'tsconfig-paths@^4', // resolves the example's import of the library to this repository's build
     '@types/node@^20',
   ],

@@ -285,6 +285,12 @@ export class OpenStackCapiCluster extends Construct {
 
   /** Adds a pool of worker nodes (a MachineDeployment) to this cluster. */
   public addNodePool(id: string, options: NodePoolOptions): NodePool {
+    const existing = this.node.tryFindChild(id);
+    if (existing) {
+      const errors = new InputErrors(this);
+      errors.add('addNodePool id', id, `must be unique within cluster "${this.name}": ${existing.node.path} has it already`);
+      errors.throwIfAny();
+    }
     return new NodePool(this, id, { ...options, cluster: this });
   }
 

@@ -95,6 +95,13 @@ describe('what the library refuses', () => {
       .toMatch(/test\/demo\/b: name = "workers": must be unique within cluster "demo": test\/demo\/a has it already/);
   });
 
+  test('two pools of the same id', () => {
+    const cluster = new OpenStackCapiCluster(Testing.chart(), 'demo', MINIMAL_CLUSTER_PROPS);
+    cluster.addNodePool('workers', { flavor: WORKER_FLAVOR });
+    expect(errorOf(() => cluster.addNodePool('workers', { flavor: WORKER_FLAVOR })))
+      .toMatch(/test\/demo: addNodePool id = "workers": must be unique within cluster "demo": test\/demo\/workers has it already/);
+  });
+
   test('several mistakes are reported together, one line each', () => {
     const message = clusterError({ name: 'Bad', kubernetesVersion: '1.32', controlPlaneReplicas: 4 });
     expect(message.split('\n')).toEqual([

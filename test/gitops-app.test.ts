@@ -1,0 +1,82 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
+import { GitOpsApp, IManifestValidator } from '../src';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-app-'));
+}
+
+/** Every file below `dir`, with its content. */
+function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function synthExample(outdir: string, customize: (app: GitOpsApp, chart: Chart) => void = () => {}, validators: IManifestValidator[] = []) {
+  const app = new GitOpsApp({ outdir, validators });
+  const chart = new CapiUbuntuOpenStack(app, 'capi-ubuntu-openstack');
+  customize(app, chart);
+  app.synth();
+}
+
+describe('GitOpsApp', () => {
+  test('one folder per chart, one file per object, kustomizations listing them in apply order', () => {
+    const outdir = path.join(tempDir(), 'dist');
+    synthExample(outdir);
+    const tree = readTree(outdir);
+    expect(tree['kustomization.yaml']).toBe('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - capi-ubuntu-openstack\n');
+    const listed = tree['capi-ubuntu-openstack/kustomization.yaml'].split('\n').filter(l => l.startsWith('  - ')).map(l => l.slice(4));
+    expect(listed[0]).toBe('namespace-capi-ubuntu-openstack.yaml');
+    expect(listed.sort()).toEqual(Object.keys(tree).filter(f => f.startsWith('capi-ubuntu-openstack/') && !f.endsWith('kustomization.yaml'))
+      .map(f => f.slice('capi-ubuntu-openstack/'.length)).sort());
+    expect(tree['capi-ubuntu-openstack/cluster-capi-ubuntu-openstack.yaml']).toMatch(/^apiVersion: cluster.x-k8s.io\/v1beta1\nkind: Cluster\n/);
+  });
+
+  test('the same code synthesizes byte-identical output, run after run', () => {
+    const first = path.join(tempDir(), 'dist');
+    const second = path.join(tempDir(), 'dist');
+    synthExample(first);
+    synthExample(second);
+    synthExample(second); // over its own previous output
+    expect(readTree(second)).toEqual(readTree(first));
+  });
+
+  test('a failed synth reports every error and leaves the previous output exactly as it was', () => {
+    const outdir = path.join(tempDir(), 'dist');
+    synthExample(outdir);
+    const before = readTree(outdir);
+    const entriesBefore = fs.readdirSync(path.dirname(outdir)).sort();
+
+    expect(() => synthExample(outdir, (_app, chart) => {
+      chart.node.addValidation({ validate: () => ['first problem', 'second problem'] });
+    })).toThrow(/2 invalid input errors:\n {2}- capi-ubuntu-openstack: first problem\n {2}- capi-ubuntu-openstack: second problem/);
+    expect(readTree(outdir)).toEqual(before);
+
+    const rejectAll: IManifestValidator = { validate: manifests => manifests.map(m => `${m.kind}/${m.metadata.name}: rejected`) };
+    expect(() => synthExample(outdir, () => {}, [rejectAll])).toThrow(/invalid input errors:\n {2}- Namespace\/capi-ubuntu-openstack: rejected/);
+    expect(readTree(outdir)).toEqual(before);
+    // no staging folders left behind
+    expect(fs.readdirSync(path.dirname(outdir)).sort()).toEqual(entriesBefore);
+  });
+
+  test('a failure while building constructs writes nothing either', () => {
+    const outdir = path.join(tempDir(), 'dist');
+    synthExample(outdir);
+    const before = readTree(outdir);
+    expect(() => synthExample(outdir, (_app, chart) => {
+      (chart as CapiUbuntuOpenStack).cluster.addNodePool('small', { flavor: (chart as CapiUbuntuOpenStack).cluster.nodePools[0].machineTemplate as any });
+    })).toThrow(/capi-ubuntu-openstack\/Cluster: addNodePool id = "small": must be unique within cluster "capi-ubuntu-openstack"/);
+    expect(readTree(outdir)).toEqual(before);
+  });
+});

@@ -1,0 +1,86 @@
+import { Testing } from 'cdk8s';
+import * as fc from 'fast-check';
+import { Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule, TaintEffect } from '../src';
+
+/**
+ * Whatever props it is given, the library either builds the cluster or throws its own validation
+ * error: never a TypeError or another error from deep inside.
+ */
+
+const OWN_ERROR = /^\d+ invalid input errors?:\n( {2}- test\/[^\n]+(\n|$))+$/;
+
+const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+/** Mostly valid values, so that whole clusters get built too, with a share of anything at all. */
+const mostly = <T>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<unknown>) =>
+  fc.oneof({ arbitrary: valid, weight: 4 }, { arbitrary: invalid as fc.Arbitrary<T>, weight: 1 });
+const junk = fc.oneof(fc.string(), fc.constantFrom('', 'Δ', '-x-', 'A_B', '1.32'));
+const name = mostly(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), junk);
+const count = mostly(fc.integer({ min: 0, max: 5 }), fc.oneof(fc.integer({ min: -3, max: -1 }), fc.double(), fc.constant(NaN)));
+const cidr = mostly(
+  fc.constantFrom('10.10.0.0/16', '172.20.0.0/16', '192.168.0.0/16', '10.6.0.0/24'),
+  fc.oneof(junk, fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([ip, len]) => `${ip}/${len}`), fc.ipV6().map(ip => `${ip}/64`)),
+);
+const version = mostly(fc.constantFrom('v1.32.4', 'v1.31.2', 'v1.29.0'), fc.oneof(junk, fc.constantFrom('1.32.4', 'v1.33', 'v2.0.0')));
+const flavor = fc.oneof(
+  name.map(n => Flavor.named(n)),
+  fc.record({ vcpus: count, memoryMiB: mostly(fc.integer({ min: 512, max: 65536 }), count), diskGiB: maybe(count), gpus: maybe(count) })
+    .chain(capacity => name.map(n => Flavor.of(n, capacity as any))),
+);
+const labels = fc.dictionary(mostly(name, fc.constantFrom('node.kubernetes.io/x', 'a/b/c', 'k8s.io/y', 'node-role.kubernetes.io/w')), mostly(name, junk), { maxKeys: 3 });
+
+const clusterProps = fc.record({
+  name: maybe(name),
+  namespace: maybe(name),
+  kubernetesVersion: version,
+  podCidrs: maybe(fc.array(cidr, { maxLength: 2 })),
+  serviceCidrs: maybe(fc.array(cidr, { maxLength: 1 })),
+  nodeCidr: maybe(cidr),
+  dnsNameservers: maybe(fc.array(mostly(fc.ipV4(), fc.oneof(junk, fc.ipV6())), { maxLength: 2 })),
+  externalNetworkId: maybe(mostly(fc.uuid(), junk)),
+  controlPlaneReplicas: maybe(count),
+  controlPlaneFlavor: flavor,
+  image: fc.oneof(name.map(n => MachineImage.fromName(n)), fc.uuid().map(id => MachineImage.fromId(id))),
+  labels: maybe(labels),
+  securityGroupRules: maybe(fc.array(fc.record({
+    name, protocol: maybe(mostly(fc.constantFrom('tcp', 'udp', '4'), junk)), portRangeMin: maybe(count), portRangeMax: maybe(count),
+  }).map(p => SecurityGroupRule.custom(p as any)), { maxLength: 2 })),
+});
+
+const poolOptions = fc.record({
+  name: maybe(name),
+  flavor,
+  replicas: maybe(count),
+  autoscaling: maybe(fc.record({ minSize: count, maxSize: count })),
+  labels: maybe(labels),
+  taints: maybe(fc.array(fc.record({
+    key: name, value: maybe(name), effect: mostly(fc.constantFrom(...Object.values(TaintEffect)), junk),
+  }), { maxLength: 2 })),
+  kubernetesVersion: maybe(version),
+});
+
+describe('random input', () => {
+  test('never crashes with anything but the library\'s own validation error', () => {
+    const outcomes = { built: 0, refused: 0 };
+    fc.assert(fc.property(clusterProps, fc.array(poolOptions, { maxLength: 3 }), (props, pools) => {
+      try {
+        const cluster = new OpenStackCapiCluster(Testing.chart(), 'c', props as any);
+        pools.forEach((options, i) => {
+          try {
+            cluster.addNodePool(`p${i}`, options as any);
+          } catch (e) {
+            expect((e as Error).message).toMatch(OWN_ERROR);
+          }
+        });
+        Testing.synth(cluster.node.scope as any);
+        outcomes.built++;
+      } catch (e) {
+        outcomes.refused++;
+        expect(e).toBeInstanceOf(Error);
+        expect((e as Error).message).toMatch(OWN_ERROR);
+      }
+    }), { numRuns: 300 });
+    // both paths were exercised
+    expect(outcomes.built).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
+  });
+});
