@@ -60,7 +60,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     ignorePatterns: ['src/imports/**', 'examples/**/dist/**'],
   },
-  gitignore: ['examples/*/dist/', '.cdk8s-out/'],
+  gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/'],
 });
 
 // Regenerates src/imports/ from the pinned CRD files in imports/ (no network).
@@ -75,6 +75,18 @@ project.addTask('synth', {
   steps: [
     { spawn: 'compile' },
     { exec: 'ts-node -r tsconfig-paths/register main.ts', cwd: 'examples/capi-ubuntu-openstack' },
+  ],
+});
+
+// `npm run bench`: synth speed and memory, from the example to a fleet (see BENCHMARK.md).
+project.addTask('bench', {
+  description: 'Benchmark synth and validation speed and memory',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'rm -rf benchmark/.build && tsc -p benchmark/tsconfig.json' },
+    // The compiled apps import the library by its package name, as an installed app would.
+    { exec: 'mkdir -p benchmark/.build/node_modules && ln -s ../../.. benchmark/.build/node_modules/cdk8s-capi-openstack' },
+    { exec: 'node benchmark/.build/benchmark/run.js' },
   ],
 });
 
