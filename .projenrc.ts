@@ -60,7 +60,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     ignorePatterns: ['src/imports/**', 'examples/**/dist/**'],
   },
-  gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/'],
+  gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/', 'test/.cli-synth-*/'],
 });
 
 // Regenerates src/imports/ from the pinned CRD files in imports/ (no network).

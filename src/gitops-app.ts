@@ -43,6 +43,10 @@ export interface ChartManifests {
  * a chart folder (or the whole output) as is. Construct validations and the `validators` run first,
  * with every error reported at once; the output folder is then replaced in one rename, so a failed
  * synth leaves the previous output exactly as it was.
+ *
+ * The `cdk8s synth` command deletes its output folder before it runs the app: give this app an
+ * explicit `outdir` and the command another `output` folder (as the example's `cdk8s.yaml` does),
+ * so that a failed synth cannot leave the GitOps folder empty.
  */
 export class GitOpsApp extends App {
   private readonly validators: IManifestValidator[];
@@ -83,6 +87,16 @@ export class GitOpsApp extends App {
     }
     files.set('kustomization.yaml', kustomization(charts.map(c => c.folder)));
     replaceDirectory(this.outdir, files);
+
+    // Under `cdk8s synth`, which empties its output folder before running the app, that folder
+    // also gets the classic one file per chart (the GitOps folder is given as an explicit outdir).
+    const cliOutdir = process.env.CDK8S_OUTDIR;
+    if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) {
+      fs.mkdirSync(cliOutdir, { recursive: true });
+      for (const chart of charts) {
+        fs.writeFileSync(path.join(cliOutdir, `${chart.folder}${this.outputFileExtension}`), Yaml.stringify(...chart.manifests));
+      }
+    }
   }
 }
 
