@@ -48,8 +48,8 @@ test('`cdk8s synth` of the example: a failed synth exits non-zero and leaves dis
     ].join('\n'));
 
     const good = cdk8sSynth(app);
-    expect(good.stderr).not.toMatch(/Error/);
-    expect(good.status).toBe(0);
+    // (the command's own upgrade check may print an error when the registry is out of reach)
+    if (good.status !== 0) throw new Error(`cdk8s synth failed:\n${good.stderr}`);
     const before = readTree(path.join(app, 'dist'));
     expect(Object.keys(before)).toContain('capi-ubuntu-openstack/kustomization.yaml');
 
