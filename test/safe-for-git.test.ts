@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
-import { CloudCredentials, GitOpsApp } from '../src';
-import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
 import { clusterChart } from './fixtures';
 import { findImages, findSecretMaterial, unpinnedReason } from './output-scan';
+import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
+import { CloudCredentials, GitOpsApp } from '../src';
 
 function exampleOutput(): any[] {
   const app = new GitOpsApp({ outdir: '/nonexistent' });
