@@ -9,7 +9,8 @@ EXAMPLE="$ROOT/examples/capi-ubuntu-openstack"
 APP=$(mktemp -d)
 trap 'rm -rf "$APP"' EXIT
 
-dev() { node -p "require('$ROOT/package.json').devDependencies['$1'].replace(/^[\\^~]/, '')"; }
+# the versions this repository builds and tests with
+dev() { node -p "require('$ROOT/node_modules/$1/package.json').version"; }
 
 cp "$EXAMPLE"/cluster.ts "$EXAMPLE"/main.ts "$APP"/
 cd "$APP"
