@@ -7,6 +7,7 @@ export * from './machine-image';
 export * from './node-taint';
 export * from './security-group-rule';
 export * from './gitops-app';
+export * from './addons';
 export { CLUSTER_NAME_LABEL } from './naming';
 
 // The raw classes generated from the pinned upstream CRDs, for escape hatches.

@@ -1,5 +1,9 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import {
+  AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, ClusterResourceSetAddon,
+  ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
+} from './addons';
 import { canonicalJson, shortHash } from './canonical-json';
 import * as capi from './capi';
 import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
@@ -292,6 +296,29 @@ export class OpenStackCapiCluster extends Construct {
       errors.throwIfAny();
     }
     return new NodePool(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds an add-on of your own: objects delivered to this cluster by a ClusterResourceSet. Describe
+   * them in `ClusterResourceSetAddon.workloadChart()` and hand the chart to `addChart()`.
+   */
+  public addAddon(id: string, options: ClusterResourceSetAddonOptions = {}): ClusterResourceSetAddon {
+    return new ClusterResourceSetAddon(this, id, { ...options, cluster: this });
+  }
+
+  /** Installs Calico with a bootstrap Job, its IPv4 pool set to the first pod CIDR. */
+  public addCalico(options: CalicoBootstrapJobOptions = {}): CalicoBootstrapJob {
+    return new CalicoBootstrapJob(this, 'Calico', { ...options, cluster: this });
+  }
+
+  /** Installs the OpenStack cloud controller manager. */
+  public addCloudControllerManager(options: OpenStackCloudControllerManagerOptions = {}): OpenStackCloudControllerManager {
+    return new OpenStackCloudControllerManager(this, 'CloudControllerManager', { ...options, cluster: this });
+  }
+
+  /** Runs the cluster-autoscaler for this cluster's pools (in the management cluster by default). */
+  public addAutoscaler(options: AutoscalerAddonOptions = {}): AutoscalerAddon {
+    return new AutoscalerAddon(this, 'Autoscaler', { ...options, cluster: this });
   }
 
   /** The node pools of this cluster, in the order they were added. */

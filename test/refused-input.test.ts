@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  CloudCredentials, Flavor, MachineImage, NodePoolOptions, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
+  AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, NodePoolOptions,
+  OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
 } from '../src';
 import { MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
 
@@ -79,7 +82,38 @@ const POOL_CASES: Array<[string, Partial<NodePoolOptions>, RegExp]> = [
   ['a taint with an unknown effect', { taints: [{ key: 'gpu', effect: 'NoWay' as TaintEffect }] }, /taints\[0\].effect = "NoWay": must be one of NoSchedule, PreferNoSchedule, NoExecute/],
 ];
 
+function addonError(add: (cluster: OpenStackCapiCluster) => unknown, cluster: Partial<OpenStackCapiClusterProps> = {}): string {
+  const c = new OpenStackCapiCluster(Testing.chart(), 'demo', { ...MINIMAL_CLUSTER_PROPS, ...cluster });
+  return errorOf(() => add(c));
+}
+
+const CALICO_YAML = fs.readFileSync(path.join(__dirname, '..', 'imports', 'calico', 'v3.30.2', 'manifests', 'calico.yaml'), 'utf8');
+
+const ADDON_CASES: Array<[string, (cluster: OpenStackCapiCluster) => unknown, RegExp]> = [
+  ['an add-on object over the ConfigMap size limit (the post\'s calico.yaml in one ConfigMap)',
+    c => c.addAddon('calico-install').addManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-install', namespace: 'kube-system' }, data: { 'calico.yaml': CALICO_YAML } }]),
+    /test\/demo\/calico-install: object ConfigMap\/kube-system\/calico-install = "5\d\d,\d{3} bytes": does not fit in a ConfigMap or Secret of add-on "calico-install": each must stay within 262,144 bytes .* install it from inside the workload cluster with a Job/],
+  ['an add-on name that is not DNS-1123', c => c.addAddon('x', { name: 'My_Addon' }), /test\/demo\/x: name = "My_Addon": must be a DNS-1123 subdomain/],
+  ['an add-on that delivers nothing', c => {
+    c.addAddon('empty');
+    return Testing.synth(c.node.scope as any);
+  }, /add-on "empty" delivers nothing/],
+  ['an image tagged :latest', c => c.addCalico({ kubectlImage: 'bitnami/kubectl:latest' }), /kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not ":latest"/],
+  ['an image without a tag', c => c.addCloudControllerManager({ image: 'ccm' }), /image = "ccm": must be pinned to a version/],
+  ['a manifest URL that names no version', c => c.addCalico({ manifestUrl: 'https://raw.githubusercontent.com/projectcalico/calico/master/manifests/calico.yaml' }),
+    /manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: it must name the Calico version/],
+  ['an add-on image unknown for the cluster\'s Kubernetes minor', c => c.addAutoscaler(), /image = undefined: has no known cluster-autoscaler image for Kubernetes 1.30/],
+  ['the autoscaler in the workload cluster without a management kubeconfig', c => c.addAutoscaler({ placement: AutoscalerPlacement.WORKLOAD_CLUSTER }),
+    /managementKubeconfig = undefined: is required with AutoscalerPlacement.WORKLOAD_CLUSTER/],
+  ['a chart of the management app handed to an add-on', c => c.addAddon('x').addChart(c.node.scope as any),
+    /addChart\(chart\) = "test": must not belong to the management app/],
+];
+
 describe('what the library refuses', () => {
+  test.each(ADDON_CASES)('add-on: %s', (what, add, message) => {
+    expect(addonError(add, what.includes('Kubernetes minor') ? { kubernetesVersion: 'v1.30.6' } : {})).toMatch(message);
+  });
+
   test.each(CLUSTER_CASES)('cluster: %s', (_what, props, message) => {
     expect(clusterError(props)).toMatch(message);
   });

@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
-  CloudCredentials, Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule,
+  AutoscalerAddon, AutoscalerPlacement, CalicoBootstrapJob, CloudCredentials, Flavor, MachineImage,
+  OpenStackCapiCluster, OpenStackCloudControllerManager, SecurityGroupRule,
 } from 'cdk8s-capi-openstack';
 import { Construct } from 'constructs';
 
@@ -31,10 +32,14 @@ export interface CapiUbuntuOpenStackProps extends ChartProps {
 
 /**
  * The reference cluster: an HA kubeadm control plane and two pools that autoscale from zero,
- * on OpenStack, with credentials kept out of the output.
+ * on OpenStack, with credentials kept out of the output, and the post's add-ons delivered by
+ * ClusterResourceSets: Calico, the OpenStack cloud controller manager and the cluster-autoscaler.
  */
 export class CapiUbuntuOpenStack extends Chart {
   public readonly cluster: OpenStackCapiCluster;
+  public readonly calico: CalicoBootstrapJob;
+  public readonly cloudControllerManager: OpenStackCloudControllerManager;
+  public readonly autoscaler: AutoscalerAddon;
 
   constructor(scope: Construct, id: string, props: CapiUbuntuOpenStackProps = {}) {
     super(scope, id, props);
@@ -66,6 +71,27 @@ export class CapiUbuntuOpenStack extends Chart {
       flavor: Flavor.of('m1.k8s-worker-small', { vcpus: 2, memoryMiB: 4096, diskGiB: 30 }),
       autoscaling: { minSize: 0, maxSize: 2 },
       failureDomain: 'nova',
+    });
+
+    // Calico, applied by a Job from inside the new cluster (calico.yaml is too large for a
+    // ClusterResourceSet); its IPv4 pool is the cluster's pod CIDR.
+    this.calico = this.cluster.addCalico();
+
+    // Create the resource-set Secret "capi-ubuntu-openstack-cloud-controller-manager" out of band
+    // (see the README): it carries clouds.yaml into the workload cluster.
+    this.cloudControllerManager = this.cluster.addCloudControllerManager();
+
+    // As in the post, the autoscaler runs in the workload cluster with a management-cluster
+    // kubeconfig, delivered by the resource-set Secret "capi-ubuntu-openstack-autoscaler-kubeconfig"
+    // you create out of band. Drop `placement` and `managementKubeconfig` to run it in the
+    // management cluster instead (recommended upstream: no management credentials in the workload
+    // cluster).
+    this.autoscaler = this.cluster.addAutoscaler({
+      placement: AutoscalerPlacement.WORKLOAD_CLUSTER,
+      managementKubeconfig: {
+        secretName: 'cluster-autoscaler-management-kubeconfig',
+        resourceSetSecretName: 'capi-ubuntu-openstack-autoscaler-kubeconfig',
+      },
     });
   }
 }

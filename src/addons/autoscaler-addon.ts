@@ -1,0 +1,308 @@
+import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { InputErrors } from '../input-errors';
+import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
+import { isDns1123Subdomain } from '../rules';
+import { checkCluster } from './check-cluster';
+import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
+import { CLUSTER_AUTOSCALER_IMAGES, imageForMinor, imagePinProblem } from './image-versions';
+
+/** Where the cluster-autoscaler runs (kubernetes/autoscaler clusterapi provider README). */
+export enum AutoscalerPlacement {
+  /**
+   * In the management cluster, in the cluster's namespace: it reads the workload cluster through
+   * the `<cluster>-kubeconfig` Secret CAPI maintains, and the CAPI objects with its own
+   * ServiceAccount. No management credentials enter the workload cluster (recommended).
+   */
+  MANAGEMENT_CLUSTER = 'ManagementCluster',
+  /**
+   * In the workload cluster's `kube-system`, delivered by a ClusterResourceSet, reading the CAPI
+   * objects through a management-cluster kubeconfig kept in a Secret you provide.
+   */
+  WORKLOAD_CLUSTER = 'WorkloadCluster',
+}
+
+/** A management-cluster kubeconfig in a Secret of the workload cluster. */
+export interface ManagementKubeconfigSecret {
+  /** Name of the Secret in the workload cluster's `kube-system` namespace. */
+  readonly secretName: string;
+
+  /**
+   * The Secret's key holding the kubeconfig.
+   * @default "value"
+   */
+  readonly key?: string;
+
+  /**
+   * Name of a Secret of type `addons.cluster.x-k8s.io/resource-set`, in the cluster's namespace of
+   * the management cluster, that holds the kubeconfig Secret and that the add-on's
+   * ClusterResourceSet delivers with the autoscaler. You create it (its content stays out of the
+   * output).
+   * @default - none: the Secret reaches the workload cluster some other way
+   */
+  readonly resourceSetSecretName?: string;
+}
+
+/** Options of an {@link AutoscalerAddon}. */
+export interface AutoscalerAddonOptions extends ClusterResourceSetAddonOptions {
+  /**
+   * Where the autoscaler runs. `name` and `strategy` apply to the ClusterResourceSet of
+   * `WORKLOAD_CLUSTER` only.
+   * @default AutoscalerPlacement.MANAGEMENT_CLUSTER
+   */
+  readonly placement?: AutoscalerPlacement;
+
+  /**
+   * The management-cluster kubeconfig, for `AutoscalerPlacement.WORKLOAD_CLUSTER` (required there).
+   * @default - none
+   */
+  readonly managementKubeconfig?: ManagementKubeconfigSecret;
+
+  /**
+   * Image of the cluster-autoscaler; its minor should match the cluster's Kubernetes minor.
+   * @default - the release for the cluster's Kubernetes minor, pinned
+   */
+  readonly image?: string;
+
+  /**
+   * Expander(s) choosing the pool to grow, comma-separated in priority order.
+   * @default "least-waste"
+   */
+  readonly expander?: string;
+
+  /**
+   * How long a node must be unneeded before it is removed.
+   * @default Duration.minutes(10)
+   */
+  readonly scaleDownUnneededTime?: Duration;
+
+  /**
+   * How long after a scale-up scale-down evaluation resumes.
+   * @default Duration.minutes(10)
+   */
+  readonly scaleDownDelayAfterAdd?: Duration;
+
+  /**
+   * More command line arguments, e.g. `--balance-similar-node-groups`.
+   * @default - none
+   */
+  readonly extraArgs?: string[];
+}
+
+/** Props of an {@link AutoscalerAddon}. */
+export interface AutoscalerAddonProps extends AutoscalerAddonOptions {
+  /** The cluster whose node pools are scaled. */
+  readonly cluster: OpenStackCapiCluster;
+}
+
+const EXPANDERS = ['random', 'most-pods', 'least-waste', 'least-nodes', 'price', 'priority', 'grpc'];
+const WORKLOAD_NAMESPACE = 'kube-system';
+const UPSTREAM_NAME = 'cluster-autoscaler';
+
+/**
+ * The cluster-autoscaler with the `clusterapi` provider, discovering the node pools of this
+ * cluster only (`--node-group-auto-discovery=clusterapi:namespace=<ns>,clusterName=<name>`).
+ * Pools opt in with `autoscaling` (their min/max and scale-from-zero annotations).
+ *
+ * In both placements the permissions on the CAPI objects are a namespaced Role in the cluster's
+ * namespace of the management cluster (the upstream example's `cluster-autoscaler-management`
+ * rules, scoped as its README advises, plus read access to OpenStackMachineTemplates for scaling
+ * from zero), bound to the ServiceAccount `<cluster>-cluster-autoscaler`. With
+ * `WORKLOAD_CLUSTER`, make the management kubeconfig of that ServiceAccount. Inside the workload
+ * cluster the autoscaler gets the upstream `cluster-autoscaler-workload` ClusterRole.
+ */
+export class AutoscalerAddon extends Construct {
+  /** Where the autoscaler runs. */
+  public readonly placement: AutoscalerPlacement;
+  /** The image of the autoscaler. */
+  public readonly image: string;
+  /** The autoscaler's command line arguments. */
+  public readonly args: string[];
+  /** The ServiceAccount in the management cluster whose Role allows scaling the pools. */
+  public readonly managementServiceAccountName: string;
+  /** With `WORKLOAD_CLUSTER`: the ClusterResourceSet delivering the autoscaler. */
+  public readonly addon?: ClusterResourceSetAddon;
+
+  constructor(scope: Construct, id: string, props: AutoscalerAddonProps) {
+    super(scope, id);
+    const errors = new InputErrors(this);
+    const cluster = props.cluster;
+    checkCluster(errors, cluster);
+    errors.throwIfAny();
+
+    this.placement = props.placement ?? AutoscalerPlacement.MANAGEMENT_CLUSTER;
+    errors.check(Object.values(AutoscalerPlacement).includes(this.placement), 'placement', this.placement, 'must be an AutoscalerPlacement');
+    const defaultImage = imageForMinor(CLUSTER_AUTOSCALER_IMAGES, cluster.kubernetesVersion, 'cluster-autoscaler');
+    this.image = props.image ?? defaultImage.image ?? '';
+    if (props.image !== undefined) {
+      const problem = imagePinProblem(props.image);
+      if (problem) errors.add('image', props.image, problem);
+    } else if (defaultImage.problem) {
+      errors.add('image', undefined, defaultImage.problem);
+    }
+    const expander = props.expander ?? 'least-waste';
+    errors.check(typeof expander === 'string' && expander.split(',').every(e => EXPANDERS.includes(e)), 'expander', expander,
+      `must be one or more of ${EXPANDERS.join(', ')}, comma-separated`);
+    const unneeded = goDuration(errors, 'scaleDownUnneededTime', props.scaleDownUnneededTime ?? Duration.minutes(10));
+    const delayAfterAdd = goDuration(errors, 'scaleDownDelayAfterAdd', props.scaleDownDelayAfterAdd ?? Duration.minutes(10));
+    const extraArgs = props.extraArgs ?? [];
+    extraArgs.forEach((arg, i) => errors.check(typeof arg === 'string' && arg.startsWith('--'), `extraArgs[${i}]`, arg, 'must be a flag, "--name=value"'));
+
+    const kubeconfig = props.managementKubeconfig;
+    if (this.placement === AutoscalerPlacement.WORKLOAD_CLUSTER) {
+      if (errors.check(kubeconfig !== undefined, 'managementKubeconfig', kubeconfig,
+        'is required with AutoscalerPlacement.WORKLOAD_CLUSTER: the Secret holding a management-cluster kubeconfig')) {
+        errors.check(isDns1123Subdomain(kubeconfig!.secretName), 'managementKubeconfig.secretName', kubeconfig!.secretName, 'must be a DNS-1123 subdomain');
+        if (kubeconfig!.resourceSetSecretName !== undefined) {
+          errors.check(isDns1123Subdomain(kubeconfig!.resourceSetSecretName), 'managementKubeconfig.resourceSetSecretName',
+            kubeconfig!.resourceSetSecretName, 'must be a DNS-1123 subdomain');
+        }
+      }
+    } else {
+      errors.check(kubeconfig === undefined, 'managementKubeconfig', kubeconfig, 'is used only with AutoscalerPlacement.WORKLOAD_CLUSTER');
+    }
+    errors.throwIfAny();
+
+    const kubeconfigDir = '/etc/kubernetes/kubeconfig';
+    const placementArgs = this.placement === AutoscalerPlacement.MANAGEMENT_CLUSTER
+      ? [`--kubeconfig=${kubeconfigDir}/value`, '--clusterapi-cloud-config-authoritative']
+      : [`--cloud-config=${kubeconfigDir}/value`];
+    this.args = [
+      '--cloud-provider=clusterapi',
+      ...placementArgs,
+      `--node-group-auto-discovery=clusterapi:namespace=${cluster.namespace},clusterName=${cluster.name}`,
+      `--expander=${expander}`,
+      `--scale-down-unneeded-time=${unneeded}`,
+      `--scale-down-delay-after-add=${delayAfterAdd}`,
+      ...extraArgs,
+    ];
+
+    this.managementServiceAccountName = `${cluster.name}-cluster-autoscaler`;
+    addManagementRbac(this, cluster.namespace, this.managementServiceAccountName);
+
+    if (this.placement === AutoscalerPlacement.MANAGEMENT_CLUSTER) {
+      new k8s.KubeDeployment(this, 'Deployment', deployment({
+        name: this.managementServiceAccountName,
+        namespace: cluster.namespace,
+        labels: { 'app': UPSTREAM_NAME, 'app.kubernetes.io/instance': cluster.name },
+        serviceAccountName: this.managementServiceAccountName,
+        image: this.image,
+        args: this.args,
+        // The workload cluster's admin kubeconfig, maintained by CAPI.
+        kubeconfig: { secretName: `${cluster.name}-kubeconfig`, key: 'value', dir: kubeconfigDir },
+      }));
+      return;
+    }
+
+    const chart = ClusterResourceSetAddon.workloadChart();
+    new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: UPSTREAM_NAME, namespace: WORKLOAD_NAMESPACE } });
+    new k8s.KubeClusterRole(chart, 'ClusterRole', { metadata: { name: 'cluster-autoscaler-workload' }, rules: WORKLOAD_RULES });
+    new k8s.KubeClusterRoleBinding(chart, 'ClusterRoleBinding', {
+      metadata: { name: 'cluster-autoscaler-workload' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-autoscaler-workload' },
+      subjects: [{ kind: 'ServiceAccount', name: UPSTREAM_NAME, namespace: WORKLOAD_NAMESPACE }],
+    });
+    new k8s.KubeDeployment(chart, 'Deployment', deployment({
+      name: UPSTREAM_NAME,
+      namespace: WORKLOAD_NAMESPACE,
+      labels: { app: UPSTREAM_NAME },
+      serviceAccountName: UPSTREAM_NAME,
+      image: this.image,
+      args: this.args,
+      kubeconfig: { secretName: kubeconfig!.secretName, key: kubeconfig!.key ?? 'value', dir: kubeconfigDir },
+    }));
+    this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
+      cluster,
+      name: props.name ?? 'cluster-autoscaler-openstack',
+      strategy: props.strategy,
+    });
+    this.addon.addChart(chart);
+    if (kubeconfig!.resourceSetSecretName) this.addon.addExistingSecret(kubeconfig!.resourceSetSecretName);
+  }
+}
+
+/** The upstream example's `cluster-autoscaler-workload` rules (examples/deployment.yaml). */
+const WORKLOAD_RULES: k8s.PolicyRule[] = [
+  { apiGroups: [''], resources: ['namespaces', 'persistentvolumeclaims', 'persistentvolumes', 'pods', 'replicationcontrollers', 'services'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'update', 'watch'] },
+  { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+  { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list', 'watch'] },
+  { apiGroups: ['storage.k8s.io'], resources: ['csinodes', 'storageclasses', 'csidrivers', 'csistoragecapacities'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['list', 'watch'] },
+  { apiGroups: ['apps'], resources: ['daemonsets', 'replicasets', 'statefulsets'], verbs: ['list', 'watch'] },
+  { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
+  { apiGroups: [''], resources: ['configmaps'], verbs: ['create', 'delete', 'get', 'update'] },
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create', 'get', 'update'] },
+];
+
+/**
+ * The upstream `cluster-autoscaler-management` rules, for one namespace; and reading the
+ * infrastructure templates, which scaling from zero needs (README, "RBAC changes for scaling from
+ * zero").
+ */
+const MANAGEMENT_RULES: k8s.PolicyRule[] = [
+  {
+    apiGroups: ['cluster.x-k8s.io'],
+    resources: ['machinedeployments', 'machinedeployments/scale', 'machines', 'machinesets', 'machinepools'],
+    verbs: ['get', 'list', 'update', 'watch'],
+  },
+  { apiGroups: ['infrastructure.cluster.x-k8s.io'], resources: ['openstackmachinetemplates'], verbs: ['get', 'list', 'watch'] },
+];
+
+function addManagementRbac(scope: Construct, namespace: string, name: string): void {
+  new k8s.KubeServiceAccount(scope, 'ManagementServiceAccount', { metadata: { name, namespace } });
+  new k8s.KubeRole(scope, 'ManagementRole', { metadata: { name, namespace }, rules: MANAGEMENT_RULES });
+  new k8s.KubeRoleBinding(scope, 'ManagementRoleBinding', {
+    metadata: { name, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name },
+    subjects: [{ kind: 'ServiceAccount', name, namespace }],
+  });
+}
+
+function deployment(options: {
+  name: string;
+  namespace: string;
+  labels: { [key: string]: string };
+  serviceAccountName: string;
+  image: string;
+  args: string[];
+  kubeconfig: { secretName: string; key: string; dir: string };
+}): k8s.KubeDeploymentProps {
+  return {
+    metadata: { name: options.name, namespace: options.namespace, labels: options.labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: options.labels },
+      template: {
+        metadata: { labels: options.labels },
+        spec: {
+          serviceAccountName: options.serviceAccountName,
+          terminationGracePeriodSeconds: 10,
+          tolerations: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }],
+          containers: [{
+            name: UPSTREAM_NAME,
+            image: options.image,
+            imagePullPolicy: 'IfNotPresent',
+            command: ['/cluster-autoscaler'],
+            args: options.args,
+            volumeMounts: [{ name: 'kubeconfig', mountPath: options.kubeconfig.dir, readOnly: true }],
+          }],
+          volumes: [{
+            name: 'kubeconfig',
+            secret: { secretName: options.kubeconfig.secretName, items: [{ key: options.kubeconfig.key, path: 'value' }] },
+          }],
+        },
+      },
+    },
+  };
+}
+
+/** A Duration as a Go duration flag value: `10m`, `90s`. */
+function goDuration(errors: InputErrors, prop: string, duration: Duration): string {
+  // toSeconds() throws for fractions: check the milliseconds instead.
+  const millis = duration instanceof Duration ? duration.toMilliseconds() : NaN;
+  const seconds = millis / 1000;
+  if (!errors.check(Number.isInteger(seconds) && seconds > 0, prop, `${millis} ms`, 'must be a whole, positive number of seconds')) return '';
+  return seconds % 60 === 0 ? `${seconds / 60}m` : `${seconds}s`;
+}

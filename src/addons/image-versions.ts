@@ -1,0 +1,54 @@
+import { kubernetesMinor, parseKubernetesVersion } from '../kubernetes-version';
+
+/**
+ * Images whose version must follow the workload cluster's Kubernetes minor, one pinned tag per
+ * minor. Every tag below is a published release; add a row when a new minor is supported.
+ */
+export const KUBECTL_IMAGES: { [minor: string]: string } = {
+  // alpine/k8s (github.com/alpine-docker/k8s): kubectl with a shell and curl, tagged per
+  // Kubernetes patch release.
+  '1.30': 'docker.io/alpine/k8s:1.30.14',
+  '1.31': 'docker.io/alpine/k8s:1.31.13',
+  '1.32': 'docker.io/alpine/k8s:1.32.13',
+  '1.33': 'docker.io/alpine/k8s:1.33.13',
+};
+
+/** cluster-autoscaler: its minor must match the cluster's (kubernetes/autoscaler FAQ). */
+export const CLUSTER_AUTOSCALER_IMAGES: { [minor: string]: string } = {
+  1.31: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.31.1',
+  1.32: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.32.7',
+  1.33: 'registry.k8s.io/autoscaling/cluster-autoscaler:v1.33.6',
+};
+
+/** The OpenStack cloud controller manager: cloud-provider-openstack releases follow Kubernetes minors. */
+export const OPENSTACK_CCM_IMAGES: { [minor: string]: string } = {
+  1.31: 'registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.31.3',
+  1.32: 'registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.32.1',
+  1.33: 'registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.33.1',
+};
+
+/**
+ * The image for the cluster's Kubernetes minor, or a problem: the rule to report when the minor is
+ * not in the table. Returns undefined image for an unparsable version (the cluster reports that).
+ */
+export function imageForMinor(table: { [minor: string]: string }, kubernetesVersion: string, what: string): { image?: string; problem?: string } {
+  if (!parseKubernetesVersion(kubernetesVersion)) return {};
+  const minor = kubernetesMinor(kubernetesVersion);
+  const image = table[minor];
+  if (image) return { image };
+  return {
+    problem: `has no known ${what} image for Kubernetes ${minor} (known: ${Object.keys(table).join(', ')}): set the image prop to a pinned image built for ${minor}`,
+  };
+}
+
+/** Why an image reference is not pinned to a version, or undefined when it is. */
+export function imagePinProblem(image: string): string | undefined {
+  if (typeof image !== 'string' || image.trim() !== image || image === '') return 'must be an image reference';
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return undefined;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  if (colon < 0) return 'must be pinned to a version: add a tag (e.g. ":v1.32.1") or a digest ("@sha256:...")';
+  const tag = lastSegment.slice(colon + 1);
+  if (tag === '' || tag === 'latest') return 'must be pinned to a version, not ":latest"';
+  return undefined;
+}

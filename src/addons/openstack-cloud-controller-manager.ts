@@ -1,0 +1,242 @@
+import { k8s } from 'cdk8s-plus-30';
+import { Construct } from 'constructs';
+import { InputErrors } from '../input-errors';
+import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
+import { isDns1123Subdomain, isUuid } from '../rules';
+import { checkCluster } from './check-cluster';
+import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
+import { imageForMinor, imagePinProblem, OPENSTACK_CCM_IMAGES } from './image-versions';
+
+/** Options of an {@link OpenStackCloudControllerManager}. */
+export interface OpenStackCloudControllerManagerOptions extends ClusterResourceSetAddonOptions {
+  /**
+   * Image of the cloud controller manager.
+   * @default - the cloud-provider-openstack release of the cluster's Kubernetes minor, pinned
+   */
+  readonly image?: string;
+
+  /**
+   * With credentials by reference (`CloudCredentials.fromSecretName`): name of the Secret of type
+   * `addons.cluster.x-k8s.io/resource-set`, in the cluster's namespace, that you create and that
+   * holds the workload cluster's `kube-system/cloud-config` Secret (see the README).
+   * Unused with inline credentials: that Secret is then generated.
+   * @default "<cluster>-cloud-controller-manager"
+   */
+  readonly cloudConfigSecretName?: string;
+
+  /**
+   * Subnet of the load balancers' VIPs (`[LoadBalancer] subnet-id`).
+   * @default - Octavia picks the subnet of the nodes
+   */
+  readonly loadBalancerSubnetId?: string;
+}
+
+/** Props of an {@link OpenStackCloudControllerManager}. */
+export interface OpenStackCloudControllerManagerProps extends OpenStackCloudControllerManagerOptions {
+  /** The cluster to run the cloud controller manager in. */
+  readonly cluster: OpenStackCapiCluster;
+}
+
+const NAMESPACE = 'kube-system';
+const CLOUD_CONFIG_SECRET = 'cloud-config';
+const CLOUD_CONFIG_DIR = '/etc/config';
+
+/**
+ * The OpenStack cloud controller manager (kubernetes/cloud-provider-openstack
+ * `manifests/controller-manager/`, v1.32): its ServiceAccount, ClusterRoles, ClusterRoleBindings
+ * and DaemonSet on the control plane nodes, delivered by a ClusterResourceSet. It initializes the
+ * nodes (removing the `node.cloudprovider.kubernetes.io/uninitialized` taint) and provisions
+ * Octavia load balancers for Services, with floating IPs from the cluster's external network.
+ *
+ * It reads `kube-system/cloud-config` (`cloud.conf`, which points at `clouds.yaml` in the same
+ * Secret). With inline credentials that Secret is generated (the output then holds credentials);
+ * with credentials by reference, the ClusterResourceSet lists a resource-set Secret you create
+ * (`cloudConfigSecretName`) with the `cloud.conf` of {@link cloudConf}.
+ *
+ * Differences from the upstream manifest: the image follows the cluster's minor, and
+ * `CLUSTER_NAME` is the cluster's name (upstream: "kubernetes") so that load balancers of two
+ * clusters in one project get distinct names.
+ */
+export class OpenStackCloudControllerManager extends Construct {
+  /** The ClusterResourceSet delivering the cloud controller manager. */
+  public readonly addon: ClusterResourceSetAddon;
+  /** The image of the cloud controller manager. */
+  public readonly image: string;
+  /** The `cloud.conf` the cloud controller manager reads (nothing secret: it points at `clouds.yaml`). */
+  public readonly cloudConf: string;
+  /** With credentials by reference: the resource-set Secret to create; undefined otherwise. */
+  public readonly cloudConfigSecretName?: string;
+
+  constructor(scope: Construct, id: string, props: OpenStackCloudControllerManagerProps) {
+    super(scope, id);
+    const errors = new InputErrors(this);
+    const cluster = props.cluster;
+    checkCluster(errors, cluster);
+    errors.throwIfAny();
+
+    const defaultImage = imageForMinor(OPENSTACK_CCM_IMAGES, cluster.kubernetesVersion, 'cloud controller manager');
+    this.image = props.image ?? defaultImage.image ?? '';
+    if (props.image !== undefined) {
+      const problem = imagePinProblem(props.image);
+      if (problem) errors.add('image', props.image, problem);
+    } else if (defaultImage.problem) {
+      errors.add('image', undefined, defaultImage.problem);
+    }
+    if (props.loadBalancerSubnetId !== undefined) {
+      errors.check(isUuid(props.loadBalancerSubnetId), 'loadBalancerSubnetId', props.loadBalancerSubnetId, 'must be a subnet UUID');
+    }
+    const inline = cluster.credentials.cloudsYaml !== undefined;
+    if (!inline) {
+      this.cloudConfigSecretName = props.cloudConfigSecretName ?? `${cluster.name}-cloud-controller-manager`;
+      errors.check(isDns1123Subdomain(this.cloudConfigSecretName), 'cloudConfigSecretName', this.cloudConfigSecretName, 'must be a DNS-1123 subdomain');
+    }
+    errors.throwIfAny();
+
+    this.cloudConf = cloudConf({
+      cloudName: cluster.credentials.cloudName,
+      floatingNetworkId: cluster.externalNetworkId,
+      subnetId: props.loadBalancerSubnetId,
+    });
+
+    const chart = ClusterResourceSetAddon.workloadChart();
+    new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: 'cloud-controller-manager', namespace: NAMESPACE } });
+    addRbac(chart);
+    addDaemonSet(chart, this.image, cluster.name);
+
+    this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
+      cluster,
+      name: props.name ?? 'cloud-provider-openstack',
+      strategy: props.strategy,
+    });
+
+    if (inline) {
+      console.warn(
+        `[warning] ${this.node.path}: clouds.yaml is written into a ClusterResourceSet Secret (kube-system/${CLOUD_CONFIG_SECRET}) `
+        + 'in the synthesized output, because the cluster\'s credentials are inline. Do not commit it to Git unencrypted.',
+      );
+      new k8s.KubeSecret(chart, 'CloudConfig', {
+        metadata: { name: CLOUD_CONFIG_SECRET, namespace: NAMESPACE },
+        type: 'Opaque',
+        data: {
+          'cloud.conf': base64(this.cloudConf),
+          'clouds.yaml': base64(cluster.credentials.cloudsYaml!),
+        },
+      });
+    }
+    this.addon.addChart(chart);
+    if (this.cloudConfigSecretName) this.addon.addExistingSecret(this.cloudConfigSecretName);
+  }
+}
+
+/** `cloud.conf` reading the credentials from `clouds.yaml` beside it. */
+function cloudConf(options: { cloudName: string; floatingNetworkId?: string; subnetId?: string }): string {
+  const lines = [
+    '[Global]',
+    'use-clouds=true',
+    `clouds-file=${CLOUD_CONFIG_DIR}/clouds.yaml`,
+    `cloud=${options.cloudName}`,
+  ];
+  const loadBalancer = [
+    ...(options.subnetId ? [`subnet-id=${options.subnetId}`] : []),
+    ...(options.floatingNetworkId ? [`floating-network-id=${options.floatingNetworkId}`] : []),
+  ];
+  if (loadBalancer.length > 0) lines.push('', '[LoadBalancer]', ...loadBalancer);
+  return lines.join('\n') + '\n';
+}
+
+function addRbac(chart: Construct): void {
+  const core = '';
+  new k8s.KubeClusterRole(chart, 'CloudControllerManagerRole', {
+    metadata: { name: 'system:cloud-controller-manager' },
+    rules: [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+      { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+      { apiGroups: [core], resources: ['nodes'], verbs: ['*'] },
+      { apiGroups: [core], resources: ['nodes/status'], verbs: ['patch'] },
+      { apiGroups: [core], resources: ['services'], verbs: ['list', 'patch', 'update', 'watch'] },
+      { apiGroups: [core], resources: ['services/status'], verbs: ['patch'] },
+      { apiGroups: [core], resources: ['serviceaccounts'], verbs: ['create', 'get'] },
+      { apiGroups: [core], resources: ['serviceaccounts/token'], verbs: ['create'] },
+      { apiGroups: [core], resources: ['persistentvolumes'], verbs: ['*'] },
+      { apiGroups: [core], resources: ['endpoints'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
+      { apiGroups: [core], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [core], resources: ['secrets'], verbs: ['list', 'get', 'watch'] },
+    ],
+  });
+  new k8s.KubeClusterRole(chart, 'CloudNodeControllerRole', {
+    metadata: { name: 'system:cloud-node-controller' },
+    rules: [
+      { apiGroups: [core], resources: ['nodes'], verbs: ['*'] },
+      { apiGroups: [core], resources: ['nodes/status'], verbs: ['patch'] },
+      { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+    ],
+  });
+  for (const [id, name, serviceAccount] of [
+    ['CloudNodeControllerBinding', 'system:cloud-node-controller', 'cloud-node-controller'],
+    ['CloudControllerManagerBinding', 'system:cloud-controller-manager', 'cloud-controller-manager'],
+  ]) {
+    new k8s.KubeClusterRoleBinding(chart, id, {
+      metadata: { name },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: NAMESPACE }],
+    });
+  }
+}
+
+function addDaemonSet(chart: Construct, image: string, clusterName: string): void {
+  const labels = { 'k8s-app': 'openstack-cloud-controller-manager' };
+  new k8s.KubeDaemonSet(chart, 'DaemonSet', {
+    metadata: { name: 'openstack-cloud-controller-manager', namespace: NAMESPACE, labels },
+    spec: {
+      selector: { matchLabels: labels },
+      updateStrategy: { type: 'RollingUpdate' },
+      template: {
+        metadata: { labels },
+        spec: {
+          nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+          securityContext: { runAsUser: 1001 },
+          tolerations: [
+            { key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' },
+            { key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' },
+            { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+          ],
+          serviceAccountName: 'cloud-controller-manager',
+          containers: [{
+            name: 'openstack-cloud-controller-manager',
+            image,
+            args: [
+              '/bin/openstack-cloud-controller-manager',
+              '--v=1',
+              '--cluster-name=$(CLUSTER_NAME)',
+              '--cloud-config=$(CLOUD_CONFIG)',
+              '--cloud-provider=openstack',
+              '--use-service-account-credentials=false',
+              '--bind-address=127.0.0.1',
+            ],
+            volumeMounts: [
+              { mountPath: '/etc/kubernetes/pki', name: 'k8s-certs', readOnly: true },
+              { mountPath: '/etc/ssl/certs', name: 'ca-certs', readOnly: true },
+              { mountPath: CLOUD_CONFIG_DIR, name: 'cloud-config-volume', readOnly: true },
+            ],
+            resources: { requests: { cpu: k8s.Quantity.fromString('200m') } },
+            env: [
+              { name: 'CLOUD_CONFIG', value: `${CLOUD_CONFIG_DIR}/cloud.conf` },
+              { name: 'CLUSTER_NAME', value: clusterName },
+            ],
+          }],
+          dnsPolicy: 'ClusterFirst',
+          hostNetwork: true,
+          volumes: [
+            { hostPath: { path: '/etc/kubernetes/pki', type: 'DirectoryOrCreate' }, name: 'k8s-certs' },
+            { hostPath: { path: '/etc/ssl/certs', type: 'DirectoryOrCreate' }, name: 'ca-certs' },
+            { name: 'cloud-config-volume', secret: { secretName: CLOUD_CONFIG_SECRET } },
+          ],
+        },
+      },
+    },
+  });
+}
+
+function base64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
