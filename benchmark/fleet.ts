@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule } from 'cdk8s-capi-openstack';
 import { Construct } from 'constructs';
 
-/** One cluster of the fleet: its own chart, 3 node pools and the add-ons. */
+/** One cluster of the fleet: its own chart, 3 node pools and the 3 add-ons. */
 export class FleetCluster extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -24,6 +24,9 @@ export class FleetCluster extends Chart {
       autoscaling: { minSize: 0, maxSize: 3 },
       labels: { 'node.kubernetes.io/pool': 'batch' },
     });
+    cluster.addCalico();
+    cluster.addCloudControllerManager();
+    cluster.addAutoscaler();
   }
 }
 
