@@ -24,12 +24,15 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'ipaddr.js@^2.2.0', // IPv4 CIDR parsing and overlap checks
     'semver@^7.7.0', // Kubernetes version comparison (skew policy)
     '@marcbachmann/cel-js@^8.0.0', // evaluates the CRDs' CEL x-kubernetes-validations rules
+    'js-yaml@^5.5.0', // parses the pinned CRDs at first use, about 5x faster than yaml on them
+    'yaml@2.9.1', // reads manifests (capi-validate, add-on payloads) as YAML 1.1, as kubectl does
   ],
+  // The CEL library is ES modules only: require() of it needs Node 20.19 or later.
+  minNodeVersion: '20.19.0',
   devDeps: [
     'cdk8s-plus-30@2.4.10',
     // `cdk8s import` (used programmatically by scripts/import-crds.ts) and `cdk8s synth` for the example.
     'cdk8s-cli@2.207.60',
-    'yaml@2.9.1',
     '@types/semver@^7',
     'fast-check@^4.10.2', // property-based tests
     // Source of the Kubernetes v1.32 API schemas written to imports/kubernetes/ (exact pin: its
@@ -54,6 +57,14 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       collectCoverage: false,
       // Tests run the example against the library's source, through its public entry point.
       moduleNameMapper: { '^cdk8s-capi-openstack$': '<rootDir>/src/index.ts' },
+      // The CEL library ships ES modules only, which jest on Node 20 cannot load untransformed.
+      transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+      transform: {
+        '^.+\\.[t]sx?$': new javascript.Transform('ts-jest', { tsconfig: 'test/tsconfig.json' }),
+        '^.+/@marcbachmann/cel-js/.+\\.js$': new javascript.Transform('ts-jest', {
+          tsconfig: { allowJs: true, module: 'commonjs', isolatedModules: true },
+        }),
+      },
     },
   },
   eslintOptions: {
@@ -67,6 +78,12 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 project.addTask('import', {
   description: 'Regenerate the typed CRD classes in src/imports/ from the pinned CRDs in imports/',
   exec: 'ts-node --project test/tsconfig.json scripts/import-crds.ts',
+});
+
+// Regenerates imports/kubernetes/ (the built-in kinds' schemas) from @kubernetes/client-node.
+project.addTask('import:kubernetes', {
+  description: 'Regenerate the Kubernetes schemas in imports/kubernetes/ from @kubernetes/client-node',
+  exec: 'node scripts/import-kubernetes-schemas.mjs',
 });
 
 // `npm run synth`: the README's main command.

@@ -83,6 +83,21 @@ for (const n of FLEET) {
   }
 }
 
+// 4. Validation of the example's output and of the fleets', schema compilation counted apart.
+for (const [label, args, n] of [['example', ['example'], 1], ...FLEET.map(k => [`fleet N=${k}`, ['fleet', String(k)], k])] as Array<[string, string[], number]>) {
+  const runs = repeat(n >= 1000 ? Math.min(RUNS, 3) : RUNS, () => runNode('benchmark/validate.js', args));
+  const f = (key: string) => runs.map(r => r.figures[key]);
+  rows.push([
+    `validation of the ${label} output (${runs[0].figures.objectsChecked} objects, ${runs[0].figures.celRules} CEL rules): first run`
+      + ` (schemas compiled: ${fmt(f('compileMs'), 'ms')}), then validation alone ${fmt(f('warmMs'), 'ms')}`,
+    fmt(f('coldMs'), 'ms'),
+    fmt(runs.map(r => r.maxRssMiB), 'MiB'),
+    '',
+    '',
+  ]);
+  if (label === 'example') summary.push(`validation of the example ${stats(f('coldMs')).median.toFixed(0)} ms with compilation`);
+}
+
 // 5. Cold require() of the library.
 const requireRuns = repeat(RUNS, () => runNode('benchmark/require-time.js', []));
 rows.push(['cold require() of the library', fmt(requireRuns.map(r => r.figures.requireMs), 'ms'), fmt(requireRuns.map(r => r.maxRssMiB), 'MiB'), '', '']);

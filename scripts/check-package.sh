@@ -26,3 +26,5 @@ npm install --no-audit --no-fund --loglevel=error "$TARBALL" \
 npx ts-node main.ts
 diff -r "$APP/dist" "$EXAMPLE/dist"
 echo "packed library: example output identical ($(find "$APP/dist" -type f | wc -l) files)"
+# The validator's command and the schemas it reads ship in the package.
+npx capi-validate --all-versions dist

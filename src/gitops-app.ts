@@ -3,6 +3,7 @@ import * as path from 'path';
 import { ApiObject, App, AppProps, Chart, DependencyGraph, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { formatErrors } from './input-errors';
+import { SchemaValidator } from './validation/schema-validator';
 
 /** Checks synthesized objects, e.g. against the upstream API schemas. */
 export interface IManifestValidator {
@@ -17,9 +18,15 @@ export interface IManifestValidator {
 export interface GitOpsAppProps extends AppProps {
   /**
    * Checks every synthesized object must pass before anything is written.
-   * @default - none
+   * @default [new SchemaValidator()] - the pinned upstream schemas (CAPI v1.10.5, CAPO v0.12.4, Kubernetes v1.32), unless validateSchemas is false
    */
   readonly validators?: IManifestValidator[];
+
+  /**
+   * Validate every object against the upstream schemas before writing (the default validators).
+   * @default true
+   */
+  readonly validateSchemas?: boolean;
 }
 
 /** The objects of one chart, as synthesized. */
@@ -31,7 +38,8 @@ export interface ChartManifests {
 }
 
 /**
- * A cdk8s App that writes its output for GitOps tools, all or nothing:
+ * A cdk8s App that validates its objects against the upstream APIs, then writes its output for
+ * GitOps tools, all or nothing:
  *
  * ```
  * <outdir>/kustomization.yaml          lists the chart folders
@@ -53,7 +61,7 @@ export class GitOpsApp extends App {
 
   constructor(props: GitOpsAppProps = {}) {
     super(props);
-    this.validators = props.validators ?? [];
+    this.validators = props.validators ?? (props.validateSchemas === false ? [] : [new SchemaValidator()]);
   }
 
   /** Validates the app and returns each chart's objects, without writing anything. */

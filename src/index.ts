@@ -8,6 +8,7 @@ export * from './node-taint';
 export * from './security-group-rule';
 export * from './gitops-app';
 export * from './addons';
+export * from './validation';
 export { CLUSTER_NAME_LABEL } from './naming';
 
 // The raw classes generated from the pinned upstream CRDs, for escape hatches.

@@ -1,7 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import { canonicalJson } from '../canonical-json';
 import * as capi from '../capi';
 import { InputErrors } from '../input-errors';
 import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
@@ -148,7 +147,8 @@ export class ClusterResourceSetAddon extends Construct {
     errors.throwIfAny();
     const manifests = chart.toJson();
     this.deliver(manifests, errors);
-    this.addedCharts.push({ chart, json: canonicalJson(manifests) });
+    // cdk8s sorts keys when rendering, so the same objects always render to the same JSON text.
+    this.addedCharts.push({ chart, json: JSON.stringify(manifests) });
   }
 
   /**
@@ -234,7 +234,7 @@ export class ClusterResourceSetAddon extends Construct {
 
   private changedCharts(): string[] {
     return this.addedCharts
-      .filter(({ chart, json }) => canonicalJson(chart.toJson()) !== json)
+      .filter(({ chart, json }) => JSON.stringify(chart.toJson()) !== json)
       .map(({ chart }) => `${this.node.path}: chart "${chart.node.path}" changed after addChart(): `
         + 'its objects were rendered when it was added; add the chart once its objects are complete');
   }

@@ -99,6 +99,9 @@ export function appliedSize(manifest: any): number {
  * size limit allows: each bin takes the next entries while they fit, so the bins, listed in order,
  * keep the global key order. Entries too large on their own are returned as `oversized`, with
  * their size in a bin of their own.
+ *
+ * Linear: the serialized data object is `{"k1":"v1","k2":"v2"}`, so a bin's size is its size when
+ * empty plus, per entry, the entry's `"key":"value"` and a comma between entries.
  */
 export function packEntries(entries: ResourceSetEntry[], name: string, namespace: string): {
   bins: ResourceSetBin[]; oversized: Array<{ entry: ResourceSetEntry; size: number }>;
@@ -106,21 +109,21 @@ export function packEntries(entries: ResourceSetEntry[], name: string, namespace
   const sorted = [...entries].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const bins: ResourceSetBin[] = [];
   const oversized: Array<{ entry: ResourceSetEntry; size: number }> = [];
-  const sizeOf = (bin: ResourceSetBin) => appliedSize(resourceSetManifest(name, namespace, bin));
   for (const secret of [false, true]) {
+    const emptySize = appliedSize(resourceSetManifest(name, namespace, { secret, entries: [] }));
     let current: ResourceSetBin | undefined;
+    let currentSize = 0;
     for (const entry of sorted.filter(e => e.secret === secret)) {
-      const alone = { secret, entries: [entry] };
-      const aloneSize = sizeOf(alone);
-      if (aloneSize > RESOURCE_SET_SIZE_LIMIT) {
-        oversized.push({ entry, size: aloneSize });
-        continue;
-      }
-      const grown = current && { secret, entries: [...current.entries, entry] };
-      if (current && grown && sizeOf(grown) <= RESOURCE_SET_SIZE_LIMIT) {
+      const value = secret ? Buffer.from(entry.text, 'utf8').toString('base64') : entry.text;
+      const entrySize = Buffer.byteLength(`${JSON.stringify(entry.key)}:${JSON.stringify(value)}`, 'utf8');
+      if (emptySize + entrySize > RESOURCE_SET_SIZE_LIMIT) {
+        oversized.push({ entry, size: emptySize + entrySize });
+      } else if (current && currentSize + 1 + entrySize <= RESOURCE_SET_SIZE_LIMIT) {
         current.entries.push(entry);
+        currentSize += 1 + entrySize;
       } else {
-        current = alone;
+        current = { secret, entries: [entry] };
+        currentSize = emptySize + entrySize;
         bins.push(current);
       }
     }

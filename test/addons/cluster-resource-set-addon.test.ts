@@ -3,10 +3,11 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-30';
+import { deliveredObjects, errorOf, IMPORTS, only, parseObjects } from './helpers';
 import { AddonStrategy, ClusterResourceSetAddon } from '../../src/addons';
+import { appliedSize } from '../../src/addons/resource-set-packing';
 import { OpenStackCapiCluster } from '../../src/openstack-capi-cluster';
 import { clusterChart, MINIMAL_CLUSTER_PROPS } from '../fixtures';
-import { deliveredObjects, errorOf, IMPORTS, only, parseObjects } from './helpers';
 
 const LIMIT = 262_144;
 
@@ -158,6 +159,13 @@ describe('ClusterResourceSetAddon', () => {
     const configMaps = manifests.filter(m => m.kind === 'ConfigMap' && m.metadata.name.startsWith('calico-objects'));
     expect(configMaps.length).toBeGreaterThan(2);
     for (const cm of configMaps) expect(Buffer.byteLength(JSON.stringify(cm))).toBeLessThanOrEqual(LIMIT);
+    // Packed tightly, as kubectl measures: each ConfigMap fits, and would not with the next one's first key.
+    for (let i = 0; i + 1 < configMaps.length; i++) {
+      expect(appliedSize(configMaps[i])).toBeLessThanOrEqual(LIMIT);
+      const [firstKey] = Object.keys(configMaps[i + 1].data).sort();
+      const grown = { ...configMaps[i], data: { ...configMaps[i].data, [firstKey]: configMaps[i + 1].data[firstKey] } };
+      expect(appliedSize(grown)).toBeGreaterThan(LIMIT);
+    }
     const delivered = deliveredObjects(manifests, 'calico-objects').map(d => d.object);
     expect(delivered).toHaveLength(39);
     // CRDs first, then RBAC, then the workloads.

@@ -1,0 +1,131 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { SourcedObject } from './cluster-resource-set-payloads';
+import { ManifestChecker } from './manifest-checker';
+import { UpstreamVersions } from './upstream-versions';
+import { parseYamlObjects } from './yaml-documents';
+
+const USAGE = `usage: capi-validate [--capi VERSION]... [--all-versions] PATH...
+
+Validates the Kubernetes objects in YAML files (or folders of them, kustomization.yaml files
+skipped) against the pinned upstream API schemas: CAPI and CAPO CRDs, Kubernetes built-in kinds.
+Prints one line per error and a summary; exits 1 if any object is invalid, 2 on a usage error.
+
+  --capi VERSION   the CAPI release of the version pair to check against (${UpstreamVersions.all().map(v => `${v.clusterApi} with CAPO ${v.openStackProvider}`).join(', ')});
+                   default ${UpstreamVersions.DEFAULT.clusterApi}; repeat to check several
+  --all-versions   check against every pinned version pair`;
+
+const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
+
+class UsageError extends Error {}
+
+/**
+ * Runs the command line; returns the exit code.
+ * @param args the arguments after the program name
+ * @param print receives each output line
+ */
+export function main(args: string[], print: (line: string) => void = line => console.log(line)): number {
+  if (args.includes('--help') || args.includes('-h')) {
+    print(USAGE);
+    return 0;
+  }
+  let options: { versions: UpstreamVersions[]; paths: string[] };
+  try {
+    options = parseArguments(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    print(`capi-validate: ${error.message}`);
+    print(USAGE);
+    return 2;
+  }
+  if (options.paths.length === 0) {
+    print(USAGE);
+    return 2;
+  }
+
+  const errors: string[] = [];
+  const objects: SourcedObject[] = [];
+  let skipped = 0;
+  for (const file of options.paths.flatMap(p => yamlFiles(p, errors))) {
+    const parsed = parseYamlObjects(fs.readFileSync(file, 'utf8'));
+    errors.push(...parsed.errors.map(e => `${file}: not valid YAML: ${e}`));
+    for (const { manifest, document } of parsed.objects) {
+      if (isKubernetesObject(manifest)) objects.push({ manifest, origin: `${file} document ${document}` });
+      else skipped++;
+    }
+  }
+
+  let checked = 0;
+  for (const versions of options.versions) {
+    const outcome = ManifestChecker.of(versions).check(objects);
+    checked = outcome.objectsChecked;
+    const prefix = options.versions.length > 1 ? `[${versions}] ` : '';
+    errors.push(...outcome.errors.map(e => prefix + e));
+  }
+  errors.forEach(e => print(e));
+  const skippedNote = skipped > 0 ? `, ${skipped} other YAML documents skipped` : '';
+  print(`capi-validate: ${checked} objects, ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}${skippedNote} (${options.versions.join('; ')})`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+function parseArguments(args: string[]): { versions: UpstreamVersions[]; paths: string[] } {
+  const versions: UpstreamVersions[] = [];
+  const paths: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--capi') {
+      if (i + 1 >= args.length) throw new UsageError('--capi needs a version');
+      versions.push(pinnedPair(args[++i]));
+    } else if (arg.startsWith('--capi=')) {
+      versions.push(pinnedPair(arg.slice('--capi='.length)));
+    } else if (arg === '--all-versions') {
+      versions.push(...UpstreamVersions.all());
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      paths.push(arg);
+    }
+  }
+  return { versions: versions.length > 0 ? [...new Set(versions)] : [UpstreamVersions.DEFAULT], paths };
+}
+
+function pinnedPair(clusterApiVersion: string): UpstreamVersions {
+  try {
+    return UpstreamVersions.fromClusterApiVersion(clusterApiVersion);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Whether a YAML document is an object for the API server: it has an apiVersion or a kind (one
+ * missing is an error the checks report), and is not a kustomize file (Kustomization, Component).
+ * Other documents (Helm values, Chart.yaml without kind) are skipped.
+ */
+function isKubernetesObject(document: any): boolean {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) return false;
+  if (document.apiVersion === undefined && document.kind === undefined) return false;
+  return !String(document.apiVersion).startsWith('kustomize.config.k8s.io/');
+}
+
+/** The YAML files at a path: the file itself, or those below a folder (sorted, hidden ones skipped). */
+function yamlFiles(target: string, errors: string[]): string[] {
+  if (!fs.existsSync(target)) {
+    errors.push(`${target}: no such file or folder`);
+    return [];
+  }
+  if (!fs.statSync(target).isDirectory()) return [target];
+  return fs.readdirSync(target, { withFileTypes: true })
+    .filter(entry => !entry.name.startsWith('.') && entry.name !== 'node_modules')
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap(entry => {
+      const full = path.join(target, entry.name);
+      if (entry.isDirectory()) return yamlFiles(full, errors);
+      return /\.ya?ml$/.test(entry.name) && !SKIPPED_FILES.has(entry.name) ? [full] : [];
+    });
+}
+
+/** Runs when the module is the program (bin/capi-validate requires it). */
+export function run(): void {
+  process.exitCode = main(process.argv.slice(2));
+}

@@ -1,0 +1,2 @@
+export * from './upstream-versions';
+export * from './schema-validator';

@@ -1,0 +1,29 @@
+import { describeValue } from '../input-errors';
+
+/** What a check found wrong at one field of an object. */
+export interface Problem {
+  /** Field path inside the object, e.g. `spec.replicas`; empty for the object itself. */
+  readonly path: string;
+  readonly value: unknown;
+  readonly rule: string;
+}
+
+/** `kind/namespace/name` (or `kind/name` for cluster-scoped objects), as in kubectl's messages. */
+export function objectId(manifest: any): string {
+  const kind = typeof manifest?.kind === 'string' ? manifest.kind : '<no kind>';
+  const name = typeof manifest?.metadata?.name === 'string' ? manifest.metadata.name : '<no name>';
+  const namespace = manifest?.metadata?.namespace;
+  return typeof namespace === 'string' && namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+}
+
+/** One line: the object, where it came from, the field path, the value and the rule. */
+export function formatProblem(manifest: any, origin: string | undefined, problem: Problem): string {
+  const where = origin ? `${objectId(manifest)} (${origin})` : objectId(manifest);
+  const value = isSecretPayload(manifest, problem.path) ? '<redacted>' : describeValue(problem.value);
+  const field = problem.path || '<object>';
+  return `${where}: ${field} = ${value}: ${problem.rule}`.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
+function isSecretPayload(manifest: any, path: string): boolean {
+  return manifest?.kind === 'Secret' && /^(data|stringData)\b/.test(path);
+}

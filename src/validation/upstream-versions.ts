@@ -1,0 +1,50 @@
+/**
+ * A pair of pinned upstream releases whose API schemas objects are validated against: Cluster API
+ * (CAPI) and its OpenStack provider (CAPO), with the Kubernetes API of the built-in kinds.
+ */
+export class UpstreamVersions {
+  /** CAPI v1.10.5 and CAPO v0.12.4: the versions the library's typed classes are generated from. */
+  public static readonly CAPI_1_10_CAPO_0_12 = new UpstreamVersions('v1.10.5', 'v0.12.4');
+
+  /**
+   * CAPI v1.13.5 and CAPO v0.14.7, the newest pinned pair. CAPI v1.13 stores v1beta2 and still
+   * serves v1beta1 (deprecated), which is what the library emits.
+   */
+  public static readonly CAPI_1_13_CAPO_0_14 = new UpstreamVersions('v1.13.5', 'v0.14.7');
+
+  /** The default pair: {@link UpstreamVersions.CAPI_1_10_CAPO_0_12}. */
+  public static readonly DEFAULT = UpstreamVersions.CAPI_1_10_CAPO_0_12;
+
+  /** Every pinned pair. */
+  public static all(): UpstreamVersions[] {
+    return [UpstreamVersions.CAPI_1_10_CAPO_0_12, UpstreamVersions.CAPI_1_13_CAPO_0_14];
+  }
+
+  /**
+   * The pinned pair with this CAPI version, e.g. `v1.13.5`, `1.13.5` or `1.13`.
+   * @throws if no pinned pair has it
+   */
+  public static fromClusterApiVersion(version: string): UpstreamVersions {
+    const wanted = version.replace(/^v/, '');
+    const found = UpstreamVersions.all().find(v => v.clusterApi === `v${wanted}` || v.clusterApi.startsWith(`v${wanted}.`));
+    if (!found) {
+      throw new Error(`no pinned upstream versions for CAPI ${JSON.stringify(version)}: choose one of ${UpstreamVersions.all().map(v => v.clusterApi).join(', ')}`);
+    }
+    return found;
+  }
+
+  /** The Kubernetes API version whose schemas the built-in kinds are checked against. */
+  public readonly kubernetes = 'v1.32.0';
+
+  private constructor(
+    /** The Cluster API release, e.g. `v1.10.5`. */
+    public readonly clusterApi: string,
+    /** The Cluster API Provider OpenStack release, e.g. `v0.12.4`. */
+    public readonly openStackProvider: string,
+  ) {}
+
+  /** E.g. `CAPI v1.10.5 + CAPO v0.12.4`. */
+  public toString(): string {
+    return `CAPI ${this.clusterApi} + CAPO ${this.openStackProvider}`;
+  }
+}
