@@ -17,11 +17,12 @@ const FLEET = (process.env.BENCH_FLEET ?? '1,10,100,1000').split(',').map(Number
 interface Run { wallMs: number; maxRssMiB: number; figures: any }
 
 /** Runs a script of the build in a fresh node process and returns its figures. */
-function runNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+function runNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Run {
   const usageFile = path.join(os.tmpdir(), `bench-usage-${process.pid}.json`);
   const started = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ['-r', path.join(BUILD, 'benchmark', 'report-usage.js'), path.join(BUILD, script), ...args], {
     encoding: 'utf8',
+    cwd,
     env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
     maxBuffer: 1 << 26,
   });
@@ -57,7 +58,8 @@ const rows: string[][] = [];
 const summary: string[] = [];
 
 // 1. The example app, whole process, compiled JavaScript.
-const example = repeat(RUNS, () => runNode('examples/capi-ubuntu-openstack/main.js', [], { CDK8S_OUTDIR: tempOutdir() }));
+// (it writes dist/ in its working directory: a temporary one)
+const example = repeat(RUNS, () => runNode('examples/capi-ubuntu-openstack/main.js', [], {}, path.dirname(tempOutdir())));
 rows.push(['example app: whole-process synth', fmt(example.map(r => r.wallMs), 'ms'), fmt(example.map(r => r.maxRssMiB), 'MiB'), '', '']);
 summary.push(`example ${(stats(example.map(r => r.wallMs)).median / 1000).toFixed(2)} s`);
 
@@ -81,6 +83,14 @@ for (const n of FLEET) {
       + ` (${stats(synthMs).median / n < 10 ? (stats(synthMs).median / n).toFixed(1) : (stats(synthMs).median / n).toFixed(0)} ms/cluster),`
       + ` peak ${stats(synth.map(r => r.maxRssMiB)).median.toFixed(0)} MiB, synth/floor ${ratio.toFixed(1)}×`);
   }
+}
+
+// The largest fleet again, every cluster in one chart (one output folder).
+{
+  const n = Math.max(...FLEET);
+  const runs = repeat(1, () => runNode('benchmark/synth-fleet.js', ['synth', String(n), tempOutdir()], { FLEET_ONE_CHART: 'true' }));
+  rows.push([`fleet N=${n} in one chart: whole process; synth ${fmt(runs.map(r => r.figures.synthMs), 'ms')}`,
+    fmt(runs.map(r => r.wallMs), 'ms'), fmt(runs.map(r => r.maxRssMiB), 'MiB'), `${(runs[0].figures.outputBytes / 1024).toFixed(0)} KiB`, '']);
 }
 
 // 4. Validation of the example's output and of the fleets', schema compilation counted apart.

@@ -6,19 +6,27 @@
  *   library, the floor synth cannot go below.
  * Prints one JSON line of figures.
  *
+ * With FLEET_ONE_CHART=true, all clusters share one chart (one output folder) instead of a chart
+ * each: nothing may grow with the size of a chart either.
+ *
  * usage: node synth-fleet.js synth|floor N [OUTDIR]
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Yaml } from 'cdk8s';
+import { Chart, Yaml } from 'cdk8s';
 import { GitOpsApp } from 'cdk8s-capi-openstack';
-import { FleetCluster, fleetClusterName } from './fleet';
+import { addFleetCluster, FleetCluster, fleetClusterName } from './fleet';
 
 const [mode, n, outdir] = [process.argv[2], Number(process.argv[3]), process.argv[4]];
 
 function fleetApp(): GitOpsApp {
   const app = new GitOpsApp({ outdir: outdir ?? 'unused' });
-  for (let i = 0; i < n; i++) new FleetCluster(app, fleetClusterName(i));
+  if (process.env.FLEET_ONE_CHART === 'true') {
+    const chart = new Chart(app, 'fleet');
+    for (let i = 0; i < n; i++) addFleetCluster(chart, fleetClusterName(i));
+  } else {
+    for (let i = 0; i < n; i++) new FleetCluster(app, fleetClusterName(i));
+  }
   return app;
 }
 

@@ -6,8 +6,8 @@
  * usage: node validate.js example | node validate.js fleet N
  */
 import { GitOpsApp, SchemaValidator } from 'cdk8s-capi-openstack';
-import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
 import { FleetCluster, fleetClusterName } from './fleet';
+import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
 
 const [what, n] = [process.argv[2], Number(process.argv[3] ?? 1)];
 const app = new GitOpsApp({ validateSchemas: false });

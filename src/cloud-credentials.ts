@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { DELETE_PROTECTION } from './gitops-annotations';
+import { InputErrors } from './input-errors';
+import { isDns1123Subdomain } from './rules';
 
 /** Options for credentials kept in an existing Secret. */
 export interface ExistingSecretCredentialsOptions {
@@ -40,6 +42,8 @@ export interface BoundCloudCredentials {
   readonly cloudName: string;
   /** The `clouds.yaml` content when given inline; undefined when the Secret is referenced. */
   readonly cloudsYaml?: string;
+  /** The CA bundle of the OpenStack endpoints, when given inline. */
+  readonly cacert?: string;
 }
 
 /** The cluster a credential is bound to: its name and namespace. */
@@ -96,8 +100,10 @@ class ExistingSecretCredentials extends CloudCredentials {
     super();
   }
 
-  public _bind(_scope: Construct, target: CredentialsTarget): BoundCloudCredentials {
-    return { secretName: this.secretName ?? `${target.clusterName}-cloud-config`, cloudName: this.cloudName };
+  public _bind(scope: Construct, target: CredentialsTarget): BoundCloudCredentials {
+    const bound = { secretName: this.secretName ?? `${target.clusterName}-cloud-config`, cloudName: this.cloudName };
+    checkNames(scope, bound);
+    return bound;
   }
 }
 
@@ -110,10 +116,13 @@ class InlineCloudsYamlCredentials extends CloudCredentials {
 
   public _bind(scope: Construct, target: CredentialsTarget): BoundCloudCredentials {
     const secretName = this.props.secretName ?? `${target.clusterName}-cloud-config`;
-    if (typeof this.props.cloudsYaml !== 'string' || this.props.cloudsYaml.trim() === '') {
-      // The value itself is never printed: it is secret.
-      throw new Error(`${scope.node.path}: credentials.cloudsYaml = <redacted>: must be the non-empty content of clouds.yaml`);
-    }
+    const cloudName = this.props.cloudName ?? DEFAULT_CLOUD_NAME;
+    const errors = checkNames(scope, { secretName, cloudName }, false);
+    // The values themselves are never printed: they are secret.
+    errors.check(typeof this.props.cloudsYaml === 'string' && this.props.cloudsYaml.trim() !== '', 'credentials.cloudsYaml', '<redacted>',
+      'must be the non-empty content of clouds.yaml');
+    errors.check(this.props.cacert === undefined || typeof this.props.cacert === 'string', 'credentials.cacert', '<redacted>', 'must be text (PEM)');
+    errors.throwIfAny();
     console.warn(
       `[warning] ${scope.node.path}: clouds.yaml is written to Secret ${target.namespace}/${secretName} in the `
       + 'synthesized output (CloudCredentials.fromCloudsYaml). Do not commit it to Git unencrypted; '
@@ -132,8 +141,22 @@ class InlineCloudsYamlCredentials extends CloudCredentials {
         'clouds.yaml': base64(this.props.cloudsYaml),
       },
     });
-    return { secretName, cloudName: this.props.cloudName ?? DEFAULT_CLOUD_NAME, cloudsYaml: this.props.cloudsYaml };
+    return { secretName, cloudName, cloudsYaml: this.props.cloudsYaml, cacert: this.props.cacert };
   }
+}
+
+/**
+ * Checks the Secret name and the cloud name; the cloud name ends up in `cloud.conf`, so it must be
+ * one plain line.
+ */
+function checkNames(scope: Construct, names: { secretName: string; cloudName: string }, throwNow = true): InputErrors {
+  const errors = new InputErrors(scope);
+  errors.check(isDns1123Subdomain(names.secretName), 'credentials.secretName', names.secretName,
+    'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and "."');
+  errors.check(typeof names.cloudName === 'string' && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(names.cloudName), 'credentials.cloudName', names.cloudName,
+    'must name an entry of clouds.yaml: letters, digits, "_", "-" and "."');
+  if (throwNow) errors.throwIfAny();
+  return errors;
 }
 
 function base64(text: string): string {

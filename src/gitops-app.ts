@@ -77,6 +77,8 @@ export class GitOpsApp extends App {
     }
 
     const all = charts.flatMap(c => c.manifests);
+    const duplicates = duplicateObjects(charts);
+    if (duplicates.length > 0) throw new Error(formatErrors(duplicates));
     const problems = this.validators.flatMap(v => v.validate(all));
     if (problems.length > 0) throw new Error(formatErrors(problems));
     return charts;
@@ -87,7 +89,7 @@ export class GitOpsApp extends App {
     const files = new Map<string, string>();
     const charts = this.synthManifests();
     for (const chart of charts) {
-      const names = chart.manifests.map(fileNameOf);
+      const names = fileNames(chart.manifests);
       for (const [i, manifest] of chart.manifests.entries()) {
         files.set(path.join(chart.folder, names[i]), Yaml.stringify(manifest));
       }
@@ -129,11 +131,37 @@ function chartFolder(chart: Chart): string {
   return chart.node.path.split('/').filter(Boolean).join('-') || 'default';
 }
 
-function fileNameOf(manifest: any, _index: number, all: any[]): string {
-  const base = `${String(manifest.kind).toLowerCase()}-${manifest.metadata?.name}`;
-  const clashes = all.some(m => m !== manifest && m.kind === manifest.kind && m.metadata?.name === manifest.metadata?.name);
-  const unique = clashes && manifest.metadata?.namespace ? `${base}-${manifest.metadata.namespace}` : base;
-  return `${unique.replace(/[^0-9a-zA-Z-_.]/g, '')}.yaml`;
+/**
+ * The same object written twice — e.g. by two clusters sharing a namespace — would be applied
+ * twice, the second copy silently winning: an error naming both places.
+ */
+function duplicateObjects(charts: ChartManifests[]): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const chart of charts) {
+    for (const manifest of chart.manifests) {
+      const group = String(manifest.apiVersion).includes('/') ? String(manifest.apiVersion).split('/')[0] : 'core';
+      const id = `${manifest.kind}/${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`;
+      const first = seen.get(`${group} ${id}`);
+      if (first !== undefined) {
+        problems.push(`${chart.folder}: ${id} is also written by ${first}: give the objects distinct names (two clusters sharing a namespace: name their add-ons apart)`);
+      } else {
+        seen.set(`${group} ${id}`, chart.folder);
+      }
+    }
+  }
+  return problems;
+}
+
+/** `<kind>-<name>.yaml`, with the namespace added where a chart has that kind and name twice. */
+function fileNames(manifests: any[]): string[] {
+  const base = (m: any) => `${String(m.kind).toLowerCase()}-${m.metadata?.name}`;
+  const counts = new Map<string, number>();
+  for (const m of manifests) counts.set(base(m), (counts.get(base(m)) ?? 0) + 1);
+  return manifests.map(m => {
+    const unique = counts.get(base(m))! > 1 && m.metadata?.namespace ? `${base(m)}-${m.metadata.namespace}` : base(m);
+    return `${unique.replace(/[^0-9a-zA-Z-_.]/g, '')}.yaml`;
+  });
 }
 
 function kustomization(resources: string[]): string {

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-30';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, ClusterResourceSetAddon,
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
@@ -35,7 +35,7 @@ export interface OpenStackCapiClusterProps {
   readonly namespace?: string;
 
   /**
-   * Emit the Namespace object.
+   * Emit the Namespace object (once per app when clusters share a namespace).
    * @default true
    */
   readonly createNamespace?: boolean;
@@ -218,7 +218,7 @@ export class OpenStackCapiCluster extends Construct {
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
 
-    if (props.createNamespace ?? true) {
+    if ((props.createNamespace ?? true) && claimNamespace(this, this.namespace)) {
       new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace } });
     }
 
@@ -396,6 +396,18 @@ export class OpenStackCapiCluster extends Construct {
       annotations: this.templateHashing ? { ...PRUNE_PROTECTION } : undefined,
     };
   }
+}
+
+/** Namespaces a cluster of the app has emitted already: clusters that share one emit it once. */
+const namespacesByApp = new WeakMap<IConstruct, Set<string>>();
+
+function claimNamespace(cluster: Construct, namespace: string): boolean {
+  const root = cluster.node.root;
+  const claimed = namespacesByApp.get(root) ?? new Set<string>();
+  namespacesByApp.set(root, claimed);
+  if (claimed.has(namespace)) return false;
+  claimed.add(namespace);
+  return true;
 }
 
 function checkClusterProps(

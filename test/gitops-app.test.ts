@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
+import { MINIMAL_CLUSTER_PROPS } from './fixtures';
 import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
-import { GitOpsApp, IManifestValidator } from '../src';
+import { GitOpsApp, IManifestValidator, OpenStackCapiCluster } from '../src';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-app-'));
@@ -78,5 +79,38 @@ describe('GitOpsApp', () => {
       (chart as CapiUbuntuOpenStack).cluster.addNodePool('small', { flavor: (chart as CapiUbuntuOpenStack).cluster.nodePools[0].machineTemplate as any });
     })).toThrow(/capi-ubuntu-openstack\/Cluster: addNodePool id = "small": must be unique within cluster "capi-ubuntu-openstack"/);
     expect(readTree(outdir)).toEqual(before);
+  });
+});
+
+describe('GitOpsApp with several clusters', () => {
+  function twoClusters(namespace: string | undefined, addonNames: [string?, string?] = []) {
+    const app = new GitOpsApp({ outdir: path.join(tempDir(), 'dist') });
+    for (const [i, name] of ['east', 'west'].entries()) {
+      const chart = new Chart(app, name);
+      const cluster = new OpenStackCapiCluster(chart, name, { ...MINIMAL_CLUSTER_PROPS, namespace });
+      cluster.addCalico(addonNames[i] ? { name: addonNames[i] } : {});
+    }
+    return app;
+  }
+
+  test('clusters sharing a namespace: one Namespace, add-ons named apart', () => {
+    const manifests = twoClusters('clusters').synthManifests().flatMap(c => c.manifests);
+    expect(manifests.filter(m => m.kind === 'Namespace').map(m => m.metadata.name)).toEqual(['clusters']);
+    expect(manifests.filter(m => m.kind === 'ClusterResourceSet').map(m => m.metadata.name)).toEqual(['east-calico', 'west-calico']);
+  });
+
+  test('the same object written twice is an error naming both places', () => {
+    expect(() => twoClusters('clusters', ['calico', 'calico']).synth()).toThrow(
+      /west: ClusterResourceSet\/clusters\/calico is also written by east: give the objects distinct names/);
+  });
+
+  test('file names stay unique when a chart has the same kind and name in two namespaces', () => {
+    const app = new GitOpsApp({ outdir: path.join(tempDir(), 'dist'), validateSchemas: false });
+    const chart = new Chart(app, 'shared');
+    new OpenStackCapiCluster(chart, 'a', { ...MINIMAL_CLUSTER_PROPS, name: 'same', namespace: 'team-a' });
+    new OpenStackCapiCluster(chart, 'b', { ...MINIMAL_CLUSTER_PROPS, name: 'same', namespace: 'team-b' });
+    app.synth();
+    const files = fs.readdirSync(path.join(app.outdir, 'shared'));
+    expect(files).toEqual(expect.arrayContaining(['cluster-same-team-a.yaml', 'cluster-same-team-b.yaml']));
   });
 });

@@ -57,6 +57,10 @@ const CLUSTER_CASES: Array<[string, Partial<OpenStackCapiClusterProps>, RegExp]>
     /securityGroupRules\[1\].name = "BGP \(Calico\)": must be unique/],
   ['a label key with spaces', { labels: { 'my label': 'x' } }, /labels\["my label"\] = "my label": the key name must be/],
   ['a label value too long', { labels: { team: 'x'.repeat(64) } }, /labels\["team"\] = "x{64}": a label value must be at most 63/],
+  ['a credentials Secret name that is not DNS-1123', { credentials: CloudCredentials.fromSecretName('Cloud_Config') },
+    /credentials.secretName = "Cloud_Config": must be a DNS-1123 subdomain/],
+  ['a cloud name that would break cloud.conf', { credentials: CloudCredentials.fromSecretName(undefined, { cloudName: 'x\n[Global]' }) },
+    /credentials.cloudName = "x\\n\[Global\]": must name an entry of clouds.yaml/],
   ['a control plane flavor with a non-positive capacity', { controlPlaneFlavor: Flavor.of('m1', { vcpus: 0, memoryMiB: 4096 }) }, /controlPlaneFlavor.vcpus = 0: must be a positive integer/],
   ['an empty image name', { image: MachineImage.fromName('') }, /image = "": must name an image/],
 ];
@@ -92,12 +96,12 @@ const CALICO_YAML = fs.readFileSync(path.join(__dirname, '..', 'imports', 'calic
 const ADDON_CASES: Array<[string, (cluster: OpenStackCapiCluster) => unknown, RegExp]> = [
   ['an add-on object over the ConfigMap size limit (the post\'s calico.yaml in one ConfigMap)',
     c => c.addAddon('calico-install').addManifests([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'calico-install', namespace: 'kube-system' }, data: { 'calico.yaml': CALICO_YAML } }]),
-    /test\/demo\/calico-install: object ConfigMap\/kube-system\/calico-install = "5\d\d,\d{3} bytes": does not fit in a ConfigMap or Secret of add-on "calico-install": each must stay within 262,144 bytes .* install it from inside the workload cluster with a Job/],
+    /test\/demo\/calico-install: object ConfigMap\/kube-system\/calico-install = "5\d\d,\d{3} bytes": does not fit in a ConfigMap or Secret of add-on "demo-calico-install": each must stay within 262,144 bytes .* install it from inside the workload cluster with a Job/],
   ['an add-on name that is not DNS-1123', c => c.addAddon('x', { name: 'My_Addon' }), /test\/demo\/x: name = "My_Addon": must be a DNS-1123 subdomain/],
   ['an add-on that delivers nothing', c => {
     c.addAddon('empty');
     return Testing.synth(c.node.scope as any);
-  }, /add-on "empty" delivers nothing/],
+  }, /add-on "demo-empty" delivers nothing/],
   ['an image tagged :latest', c => c.addCalico({ kubectlImage: 'bitnami/kubectl:latest' }), /kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not ":latest"/],
   ['an image without a tag', c => c.addCloudControllerManager({ image: 'ccm' }), /image = "ccm": must be pinned to a version/],
   ['a manifest URL that names no version', c => c.addCalico({ manifestUrl: 'https://raw.githubusercontent.com/projectcalico/calico/master/manifests/calico.yaml' }),
@@ -148,6 +152,6 @@ describe('what the library refuses', () => {
 
   test('an inline clouds.yaml that is empty is refused without printing it', () => {
     const message = clusterError({ credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: '   ' }) });
-    expect(message).toMatch(/credentials.cloudsYaml = <redacted>: must be the non-empty content of clouds.yaml/);
+    expect(message).toMatch(/credentials.cloudsYaml = "<redacted>": must be the non-empty content of clouds.yaml/);
   });
 });

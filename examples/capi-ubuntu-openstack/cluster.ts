@@ -75,11 +75,11 @@ export class CapiUbuntuOpenStack extends Chart {
 
     // Calico, applied by a Job from inside the new cluster (calico.yaml is too large for a
     // ClusterResourceSet); its IPv4 pool is the cluster's pod CIDR.
-    this.calico = this.cluster.addCalico();
+    this.calico = this.cluster.addCalico({ name: 'calico' });
 
     // Create the resource-set Secret "capi-ubuntu-openstack-cloud-controller-manager" out of band
     // (see the README): it carries clouds.yaml into the workload cluster.
-    this.cloudControllerManager = this.cluster.addCloudControllerManager();
+    this.cloudControllerManager = this.cluster.addCloudControllerManager({ name: 'cloud-provider-openstack' });
 
     // As in the post, the autoscaler runs in the workload cluster with a management-cluster
     // kubeconfig, delivered by the resource-set Secret "capi-ubuntu-openstack-autoscaler-kubeconfig"
@@ -87,6 +87,7 @@ export class CapiUbuntuOpenStack extends Chart {
     // management cluster instead (recommended upstream: no management credentials in the workload
     // cluster).
     this.autoscaler = this.cluster.addAutoscaler({
+      name: 'cluster-autoscaler-openstack',
       placement: AutoscalerPlacement.WORKLOAD_CLUSTER,
       managementKubeconfig: {
         secretName: 'cluster-autoscaler-management-kubeconfig',

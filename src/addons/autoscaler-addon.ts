@@ -214,7 +214,7 @@ export class AutoscalerAddon extends Construct {
     }));
     this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
       cluster,
-      name: props.name ?? 'cluster-autoscaler-openstack',
+      name: props.name ?? `${cluster.name}-cluster-autoscaler`,
       strategy: props.strategy,
     });
     this.addon.addChart(chart);

@@ -174,7 +174,7 @@ export class CalicoBootstrapJob extends Construct {
 
     this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
       cluster,
-      name: props.name ?? 'calico',
+      name: props.name ?? `${props.cluster.name}-calico`,
       strategy: props.strategy,
     });
     this.addon.addChart(chart);

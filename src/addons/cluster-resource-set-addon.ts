@@ -22,8 +22,9 @@ export enum AddonStrategy {
 export interface ClusterResourceSetAddonOptions {
   /**
    * Name of the ClusterResourceSet, and the prefix of its ConfigMaps and Secrets.
-   * @default - the add-on's default: "calico", "cloud-provider-openstack",
-   * "cluster-autoscaler-openstack"; the construct id in lower case for a ClusterResourceSetAddon
+   * @default - "<cluster>-" followed by the add-on's default ("calico", "cloud-provider-openstack",
+   * "cluster-autoscaler") or, for a ClusterResourceSetAddon, the construct id in lower case: unique
+   * when several clusters share a namespace
    */
   readonly name?: string;
 
@@ -101,7 +102,7 @@ export class ClusterResourceSetAddon extends Construct {
     checkCluster(errors, props.cluster);
     errors.throwIfAny();
 
-    this.name = props.name ?? id.toLowerCase();
+    this.name = props.name ?? `${props.cluster.name}-${id.toLowerCase()}`;
     this.namespace = props.cluster.namespace;
     this.strategy = props.strategy ?? AddonStrategy.APPLY_ONCE;
     // Room for the longest generated name, "<name>-secret-NNN".

@@ -96,6 +96,7 @@ export class OpenStackCloudControllerManager extends Construct {
       cloudName: cluster.credentials.cloudName,
       floatingNetworkId: cluster.externalNetworkId,
       subnetId: props.loadBalancerSubnetId,
+      caFile: inline && !!cluster.credentials.cacert?.trim(),
     });
 
     const chart = ClusterResourceSetAddon.workloadChart();
@@ -105,7 +106,7 @@ export class OpenStackCloudControllerManager extends Construct {
 
     this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
       cluster,
-      name: props.name ?? 'cloud-provider-openstack',
+      name: props.name ?? `${props.cluster.name}-cloud-provider-openstack`,
       strategy: props.strategy,
     });
 
@@ -120,6 +121,8 @@ export class OpenStackCloudControllerManager extends Construct {
         data: {
           'cloud.conf': base64(this.cloudConf),
           'clouds.yaml': base64(cluster.credentials.cloudsYaml!),
+          // A private CA of the OpenStack endpoints, read through ca-file in cloud.conf.
+          ...(cluster.credentials.cacert?.trim() ? { cacert: base64(cluster.credentials.cacert) } : {}),
         },
       });
     }
@@ -129,12 +132,13 @@ export class OpenStackCloudControllerManager extends Construct {
 }
 
 /** `cloud.conf` reading the credentials from `clouds.yaml` beside it. */
-function cloudConf(options: { cloudName: string; floatingNetworkId?: string; subnetId?: string }): string {
+function cloudConf(options: { cloudName: string; floatingNetworkId?: string; subnetId?: string; caFile?: boolean }): string {
   const lines = [
     '[Global]',
     'use-clouds=true',
     `clouds-file=${CLOUD_CONFIG_DIR}/clouds.yaml`,
     `cloud=${options.cloudName}`,
+    ...(options.caFile ? [`ca-file=${CLOUD_CONFIG_DIR}/cacert`] : []),
   ];
   const loadBalancer = [
     ...(options.subnetId ? [`subnet-id=${options.subnetId}`] : []),

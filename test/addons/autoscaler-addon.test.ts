@@ -82,11 +82,11 @@ describe('AutoscalerAddon in the management cluster (default)', () => {
 
 describe('AutoscalerAddon in the workload cluster', () => {
   const { addon, manifests } = autoscaler(WORKLOAD);
-  const objects = deliveredObjects(manifests, 'cluster-autoscaler-openstack').map(d => d.object);
+  const objects = deliveredObjects(manifests, 'demo-cluster-autoscaler').map(d => d.object);
 
   test('delivered by the ClusterResourceSet "cluster-autoscaler-openstack", with the kubeconfig Secret you create', () => {
     expect(addon.addon?.resources).toEqual([
-      { kind: 'ConfigMap', name: 'cluster-autoscaler-openstack' },
+      { kind: 'ConfigMap', name: 'demo-cluster-autoscaler' },
       { kind: 'Secret', name: 'demo-autoscaler-kubeconfig' },
     ]);
     expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);

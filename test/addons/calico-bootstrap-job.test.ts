@@ -12,7 +12,7 @@ function calico(options: CalicoBootstrapJobOptions = {}, cluster: Partial<OpenSt
   const { chart, cluster: c } = clusterChart(cluster);
   const job = new CalicoBootstrapJob(chart, 'Calico', { cluster: c, ...options });
   const manifests = Testing.synth(chart);
-  return { job, manifests, objects: deliveredObjects(manifests, 'calico').map(d => d.object) };
+  return { job, manifests, objects: deliveredObjects(manifests, 'demo-calico').map(d => d.object) };
 }
 
 /**
@@ -38,7 +38,7 @@ function runApplyScript(podCidr: string, kubectlExit = 0, manifest = path.join(I
 }
 
 describe('CalicoBootstrapJob', () => {
-  test('the post\'s ServiceAccount, ClusterRoleBinding and Job, in that order, in a ClusterResourceSet "calico"', () => {
+  test('the post\'s ServiceAccount, ClusterRoleBinding and Job, in that order, in a ClusterResourceSet "<cluster>-calico"', () => {
     const { objects, manifests } = calico();
     expect(objects.map(o => o.kind)).toEqual(['ServiceAccount', 'ClusterRoleBinding', 'Job']);
     expect(only(manifests, 'ClusterResourceSet').spec.strategy).toBe('ApplyOnce');

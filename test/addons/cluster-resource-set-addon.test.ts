@@ -40,17 +40,17 @@ describe('ClusterResourceSetAddon', () => {
 
     const crs = only(manifests, 'ClusterResourceSet');
     expect(crs.apiVersion).toBe('addons.cluster.x-k8s.io/v1beta1');
-    expect(crs.metadata).toEqual({ name: 'hello', namespace: 'demo' });
+    expect(crs.metadata).toEqual({ name: 'demo-hello', namespace: 'demo' });
     expect(crs.spec).toEqual({
       clusterSelector: { matchLabels: cluster.selectorLabels },
-      resources: [{ kind: 'ConfigMap', name: 'hello' }],
+      resources: [{ kind: 'ConfigMap', name: 'demo-hello' }],
       strategy: 'ApplyOnce',
     });
     const clusterObject = only(manifests, 'Cluster');
     for (const [k, v] of Object.entries(crs.spec.clusterSelector.matchLabels)) expect(clusterObject.metadata.labels[k]).toBe(v);
-    expect(only(manifests, 'ConfigMap', 'hello').metadata.namespace).toBe('demo');
+    expect(only(manifests, 'ConfigMap', 'demo-hello').metadata.namespace).toBe('demo');
 
-    const delivered = deliveredObjects(manifests, 'hello');
+    const delivered = deliveredObjects(manifests, 'demo-hello');
     expect(delivered.map(d => d.object.kind)).toEqual(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment']);
     expect(only(delivered.map(d => d.object), 'Deployment').spec.template.spec.serviceAccountName).toBe('hello');
   });
@@ -74,7 +74,7 @@ describe('ClusterResourceSetAddon', () => {
       { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'agents.example.com' } },
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'agents' } },
     ]);
-    const data = only(Testing.synth(chart), 'ConfigMap', 'hello').data;
+    const data = only(Testing.synth(chart), 'ConfigMap', 'demo-hello').data;
     const keys = Object.keys(data).sort();
     expect(keys.map(k => parseObjects(data[k])[0].kind)).toEqual([
       'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet',
@@ -98,7 +98,7 @@ describe('ClusterResourceSetAddon', () => {
     new ClusterResourceSetAddon(chart, 'Hello', { cluster }).addChart(helloChart());
     app.synth();
     const objects = parseObjects(fs.readFileSync(path.join(outdir, 'mgmt.k8s.yaml'), 'utf8'));
-    expect(deliveredObjects(objects, 'hello').map(d => d.object.kind)).toContain('Deployment');
+    expect(deliveredObjects(objects, 'demo-hello').map(d => d.object.kind)).toContain('Deployment');
     expect(objects.map(o => o.kind)).not.toContain('Deployment');
   });
 
@@ -111,14 +111,14 @@ describe('ClusterResourceSetAddon', () => {
     addon.addChart(workload);
     const manifests = Testing.synth(chart);
     expect(only(manifests, 'ClusterResourceSet').spec.resources).toEqual([
-      { kind: 'ConfigMap', name: 'hello' },
-      { kind: 'Secret', name: 'hello-secret' },
+      { kind: 'ConfigMap', name: 'demo-hello' },
+      { kind: 'Secret', name: 'demo-hello-secret' },
     ]);
-    const secret = only(manifests, 'Secret', 'hello-secret');
+    const secret = only(manifests, 'Secret', 'demo-hello-secret');
     expect(secret.type).toBe('addons.cluster.x-k8s.io/resource-set');
-    expect(JSON.stringify(only(manifests, 'ConfigMap', 'hello'))).not.toContain('s3cr3t');
-    const delivered = deliveredObjects(manifests, 'hello');
-    expect(delivered.find(d => d.object.kind === 'Secret')).toMatchObject({ resource: 'Secret/hello-secret' });
+    expect(JSON.stringify(only(manifests, 'ConfigMap', 'demo-hello'))).not.toContain('s3cr3t');
+    const delivered = deliveredObjects(manifests, 'demo-hello');
+    expect(delivered.find(d => d.object.kind === 'Secret')).toMatchObject({ resource: 'Secret/demo-hello-secret' });
   });
 
   test('lists ConfigMaps and Secrets created out of band, in order', () => {
@@ -129,7 +129,7 @@ describe('ClusterResourceSetAddon', () => {
     addon.addExistingConfigMap('hello-extra');
     expect(addon.resources).toEqual([
       { kind: 'Secret', name: 'hello-credentials' },
-      { kind: 'ConfigMap', name: 'hello' },
+      { kind: 'ConfigMap', name: 'demo-hello' },
       { kind: 'ConfigMap', name: 'hello-extra' },
     ]);
     expect(Testing.synth(chart).filter(m => m.kind === 'Secret')).toEqual([]);
@@ -140,12 +140,12 @@ describe('ClusterResourceSetAddon', () => {
     const addon = new ClusterResourceSetAddon(chart, 'Big', { cluster });
     addon.addManifests([bulky('c', 100_000), bulky('a', 100_000), bulky('b', 100_000), bulky('d', 10_000)]);
     const manifests = Testing.synth(chart);
-    expect(addon.resources).toEqual([{ kind: 'ConfigMap', name: 'big' }, { kind: 'ConfigMap', name: 'big-2' }]);
+    expect(addon.resources).toEqual([{ kind: 'ConfigMap', name: 'demo-big' }, { kind: 'ConfigMap', name: 'demo-big-2' }]);
     for (const cm of manifests.filter(m => m.kind === 'ConfigMap')) {
       expect(Buffer.byteLength(JSON.stringify(cm))).toBeLessThanOrEqual(LIMIT);
     }
-    expect(deliveredObjects(manifests, 'big').map(d => `${d.resource} ${d.object.metadata.name}`)).toEqual([
-      'ConfigMap/big a', 'ConfigMap/big b', 'ConfigMap/big-2 c', 'ConfigMap/big-2 d',
+    expect(deliveredObjects(manifests, 'demo-big').map(d => `${d.resource} ${d.object.metadata.name}`)).toEqual([
+      'ConfigMap/demo-big a', 'ConfigMap/demo-big b', 'ConfigMap/demo-big-2 c', 'ConfigMap/demo-big-2 d',
     ]);
   });
 
@@ -208,7 +208,7 @@ describe('ClusterResourceSetAddon', () => {
   test('an add-on that delivers nothing fails validation', () => {
     const { chart, cluster } = clusterChart();
     const addon = new ClusterResourceSetAddon(chart, 'Empty', { cluster });
-    expect(addon.node.validate()).toEqual(['test/Empty: add-on "empty" delivers nothing: add objects with addChart() or addManifests()']);
+    expect(addon.node.validate()).toEqual(['test/Empty: add-on "demo-empty" delivers nothing: add objects with addChart() or addManifests()']);
   });
 
   test('refuses bad names, objects without a name, and duplicate objects', () => {

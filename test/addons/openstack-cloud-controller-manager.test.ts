@@ -12,7 +12,7 @@ function ccm(options: OpenStackCloudControllerManagerOptions = {}, cluster: Part
   const { chart, cluster: c } = clusterChart({ externalNetworkId: NETWORK_ID, ...cluster });
   const addon = new OpenStackCloudControllerManager(chart, 'Ccm', { cluster: c, ...options });
   const manifests = Testing.synth(chart);
-  return { addon, manifests, objects: deliveredObjects(manifests, 'cloud-provider-openstack').map(d => d.object) };
+  return { addon, manifests, objects: deliveredObjects(manifests, 'demo-cloud-provider-openstack').map(d => d.object) };
 }
 
 const upstream = [
@@ -74,7 +74,7 @@ describe('OpenStackCloudControllerManager', () => {
     expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
     expect(addon.cloudConfigSecretName).toBe('demo-cloud-controller-manager');
     expect(only(manifests, 'ClusterResourceSet').spec.resources).toEqual([
-      { kind: 'ConfigMap', name: 'cloud-provider-openstack' },
+      { kind: 'ConfigMap', name: 'demo-cloud-provider-openstack' },
       { kind: 'Secret', name: 'demo-cloud-controller-manager' },
     ]);
     expect(ccm({ cloudConfigSecretName: 'my-ccm-config' }).addon.cloudConfigSecretName).toBe('my-ccm-config');
@@ -87,12 +87,24 @@ describe('OpenStackCloudControllerManager', () => {
     expect(warn).toHaveBeenCalledWith(expect.stringMatching(/test\/Ccm: clouds.yaml is written into a ClusterResourceSet Secret/));
     warn.mockRestore();
     expect(addon.cloudConfigSecretName).toBeUndefined();
-    expect(only(manifests, 'Secret', 'cloud-provider-openstack-secret').type).toBe('addons.cluster.x-k8s.io/resource-set');
+    expect(only(manifests, 'Secret', 'demo-cloud-provider-openstack-secret').type).toBe('addons.cluster.x-k8s.io/resource-set');
     const secret = only(objects, 'Secret', 'cloud-config');
     expect(secret.metadata.namespace).toBe('kube-system');
     expect(Buffer.from(secret.data['cloud.conf'], 'base64').toString()).toBe(addon.cloudConf);
     expect(Buffer.from(secret.data['clouds.yaml'], 'base64').toString()).toBe(cloudsYaml);
     expect(JSON.stringify(manifests.filter(m => m.kind === 'ConfigMap'))).not.toContain('s3cr3t');
+    expect(secret.data.cacert).toBeUndefined();
+    expect(addon.cloudConf).not.toContain('ca-file');
+  });
+
+  test('inline credentials with a private CA: the CCM trusts it too', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const cacert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const { objects, addon } = ccm({}, { credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: {}\n', cacert }) });
+    warn.mockRestore();
+    const secret = only(objects, 'Secret', 'cloud-config');
+    expect(Buffer.from(secret.data.cacert, 'base64').toString()).toBe(cacert);
+    expect(addon.cloudConf).toContain('\nca-file=/etc/config/cacert\n');
   });
 
   test('refuses a bad subnet id, an unpinned image, a minor without a known image', () => {
