@@ -24,7 +24,7 @@ function runNode(script: string, args: string[], env: NodeJS.ProcessEnv = {}, cw
     encoding: 'utf8',
     cwd,
     env: { ...process.env, ...env, BENCH_USAGE_FILE: usageFile },
-    maxBuffer: 1 << 26,
+    maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (result.status !== 0) throw new Error(`${script} failed:\n${result.stderr}`);

@@ -24,4 +24,6 @@ let report: ReturnType<SchemaValidator['validateObjects']> | undefined;
 const coldMs = time(() => { report = new SchemaValidator().validateObjects(objects); });
 const warmMs = time(() => new SchemaValidator().validateObjects(objects));
 if (report!.errors.length > 0) throw new Error(report!.errors.join('\n'));
-console.log(JSON.stringify({ coldMs, warmMs, compileMs: Math.max(0, coldMs - warmMs), objectsChecked: report!.objectsChecked, celRules: report!.celRulesEvaluated }));
+console.log(JSON.stringify({
+  coldMs, warmMs, compileMs: Math.max(0, coldMs - warmMs), objectsChecked: report!.objectsChecked, celRules: report!.celRulesEvaluated,
+}));

@@ -23,6 +23,24 @@ export class InputErrors {
     return ok;
   }
 
+  /**
+   * Records the problem unless `value` is undefined or a list whose every item passes `isItem`;
+   * returns whether it is.
+   */
+  public checkList(prop: string, value: unknown, isItem: (item: unknown) => boolean, itemRule: string): boolean {
+    if (value === undefined) return true;
+    if (!Array.isArray(value)) return this.check(false, prop, value, `must be a list of ${itemRule}`);
+    return value.map((item, i) => this.check(isItem(item), `${prop}[${i}]`, item, `must be ${itemRule}`)).every(Boolean);
+  }
+
+  /** Records the problem unless `value` is undefined or a map of strings to strings. */
+  public checkStringMap(prop: string, value: unknown): boolean {
+    if (value === undefined) return true;
+    const ok = typeof value === 'object' && value !== null && !Array.isArray(value)
+      && Object.values(value).every(v => typeof v === 'string');
+    return this.check(ok, prop, value, 'must map strings to strings');
+  }
+
   public get empty(): boolean {
     return this.messages.length === 0;
   }

@@ -114,6 +114,12 @@ export class NodePool extends Construct {
     const labels = props.labels ?? {};
     const taints = props.taints ?? [];
 
+    errors.checkStringMap('labels', props.labels);
+    errors.checkList('taints', props.taints, t => typeof t === 'object' && t !== null, 'taints ({ key, value, effect })');
+    if (props.autoscaling !== undefined) {
+      errors.check(typeof props.autoscaling === 'object' && props.autoscaling !== null, 'autoscaling', props.autoscaling, 'must be { minSize, maxSize }');
+    }
+    errors.throwIfAny();
     checkNodePoolProps(errors, this, props, labels, taints);
     cluster._registerNodePool(this, errors);
     errors.throwIfAny();

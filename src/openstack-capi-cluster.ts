@@ -213,6 +213,9 @@ export class OpenStackCapiCluster extends Construct {
     const nodeCidr = props.nodeCidr ?? DEFAULT_NODE_CIDR;
     const labels = props.labels ?? {};
 
+    // Shapes first (props may come from untyped code or configuration), then the rules.
+    checkClusterPropShapes(errors, props);
+    errors.throwIfAny();
     checkClusterProps(errors, this, props, { controlPlaneReplicas, nodeCidr, labels });
     errors.throwIfAny();
 
@@ -289,12 +292,7 @@ export class OpenStackCapiCluster extends Construct {
 
   /** Adds a pool of worker nodes (a MachineDeployment) to this cluster. */
   public addNodePool(id: string, options: NodePoolOptions): NodePool {
-    const existing = this.node.tryFindChild(id);
-    if (existing) {
-      const errors = new InputErrors(this);
-      errors.add('addNodePool id', id, `must be unique within cluster "${this.name}": ${existing.node.path} has it already`);
-      errors.throwIfAny();
-    }
+    this.checkIdIsFree('addNodePool id', id);
     return new NodePool(this, id, { ...options, cluster: this });
   }
 
@@ -303,22 +301,36 @@ export class OpenStackCapiCluster extends Construct {
    * them in `ClusterResourceSetAddon.workloadChart()` and hand the chart to `addChart()`.
    */
   public addAddon(id: string, options: ClusterResourceSetAddonOptions = {}): ClusterResourceSetAddon {
+    this.checkIdIsFree('addAddon id', id);
     return new ClusterResourceSetAddon(this, id, { ...options, cluster: this });
   }
 
   /** Installs Calico with a bootstrap Job, its IPv4 pool set to the first pod CIDR. */
   public addCalico(options: CalicoBootstrapJobOptions = {}): CalicoBootstrapJob {
+    this.checkIdIsFree('addCalico()', 'Calico');
     return new CalicoBootstrapJob(this, 'Calico', { ...options, cluster: this });
   }
 
   /** Installs the OpenStack cloud controller manager. */
   public addCloudControllerManager(options: OpenStackCloudControllerManagerOptions = {}): OpenStackCloudControllerManager {
+    this.checkIdIsFree('addCloudControllerManager()', 'CloudControllerManager');
     return new OpenStackCloudControllerManager(this, 'CloudControllerManager', { ...options, cluster: this });
   }
 
   /** Runs the cluster-autoscaler for this cluster's pools (in the management cluster by default). */
   public addAutoscaler(options: AutoscalerAddonOptions = {}): AutoscalerAddon {
+    this.checkIdIsFree('addAutoscaler()', 'Autoscaler');
     return new AutoscalerAddon(this, 'Autoscaler', { ...options, cluster: this });
+  }
+
+  /** Refuses a second child of the same id (constructs would throw an error of its own). */
+  private checkIdIsFree(prop: string, id: string): void {
+    const existing = this.node.tryFindChild(id);
+    if (existing) {
+      const errors = new InputErrors(this);
+      errors.add(prop, id, `must be unique within cluster "${this.name}": ${existing.node.path} exists already`);
+      errors.throwIfAny();
+    }
   }
 
   /** The node pools of this cluster, in the order they were added. */
@@ -368,8 +380,8 @@ export class OpenStackCapiCluster extends Construct {
 
   /**
    * The KubeadmConfigTemplate for worker nodes that register with the given nodeRegistration:
-   * pools that register alike share one template, named after the first pool that needs a
-   * registration of its own (`<cluster>-config-template` for the default registration).
+   * pools that register alike share one template, `<cluster>-config-template-<hash>`. Without
+   * hashing, a registration other than the default is named after the first pool that needs it.
    * @internal
    */
   public _bootstrapTemplateFor(poolName: string, nodeRegistration: any): capi.KubeadmConfigTemplate {
@@ -380,11 +392,11 @@ export class OpenStackCapiCluster extends Construct {
     const isDefault = key === canonicalJson({
       template: { spec: { files: [], joinConfiguration: { nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }) } } },
     });
-    const baseName = isDefault ? `${this.name}-config-template` : `${this.name}-${poolName}-config-template`;
-    const template = new capi.KubeadmConfigTemplate(this, `KubeadmConfigTemplate-${baseName}`, {
-      metadata: this.templateMetadata(baseName, spec),
-      spec,
-    });
+    // With hashing, the hash tells templates apart: a name that depended on the first pool using
+    // a template would change when that pool goes, and roll the other pools' machines for nothing.
+    const baseName = isDefault || this.templateHashing ? `${this.name}-config-template` : `${this.name}-${poolName}-config-template`;
+    const metadata = this.templateMetadata(baseName, spec);
+    const template = new capi.KubeadmConfigTemplate(this, `KubeadmConfigTemplate-${metadata.name}`, { metadata, spec });
     this.bootstrapTemplates.set(key, template);
     return template;
   }
@@ -408,6 +420,22 @@ function claimNamespace(cluster: Construct, namespace: string): boolean {
   if (claimed.has(namespace)) return false;
   claimed.add(namespace);
   return true;
+}
+
+function checkClusterPropShapes(errors: InputErrors, props: OpenStackCapiClusterProps): void {
+  const isString = (v: unknown) => typeof v === 'string';
+  for (const prop of ['name', 'namespace', 'kubernetesVersion', 'externalNetworkId', 'nodeCidr', 'serviceDomain', 'sshKeyName', 'nodeName'] as const) {
+    if (props[prop] !== undefined || prop === 'kubernetesVersion') errors.check(isString(props[prop]), prop, props[prop], 'must be a string');
+  }
+  errors.checkList('podCidrs', props.podCidrs, isString, 'CIDR strings');
+  errors.checkList('serviceCidrs', props.serviceCidrs, isString, 'CIDR strings');
+  errors.checkList('dnsNameservers', props.dnsNameservers, isString, 'IPv4 address strings');
+  errors.checkList('securityGroupRules', props.securityGroupRules, r => r instanceof SecurityGroupRule, 'SecurityGroupRule (e.g. SecurityGroupRule.custom)');
+  errors.checkStringMap('labels', props.labels);
+  if (props.credentials !== undefined) {
+    errors.check(props.credentials instanceof CloudCredentials, 'credentials', props.credentials,
+      'must be CloudCredentials (CloudCredentials.fromSecretName or fromCloudsYaml)');
+  }
 }
 
 function checkClusterProps(

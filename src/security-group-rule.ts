@@ -1,3 +1,5 @@
+import { parseIpv4Cidr } from './ipv4';
+
 /** Direction of traffic a security group rule allows. */
 export enum SecurityGroupDirection {
   INGRESS = 'ingress',
@@ -60,6 +62,9 @@ export const NEUTRON_PROTOCOL_NAMES = [
   'udplite', 'vrrp',
 ];
 
+/** Protocols whose rules may name ports. */
+const PROTOCOLS_WITH_PORTS = ['tcp', 'udp', 'sctp', 'udplite', 'dccp', '6', '17', '132', '136', '33'];
+
 const BETWEEN_ALL_NODES = [ManagedSecurityGroup.CONTROL_PLANE, ManagedSecurityGroup.WORKER];
 
 /**
@@ -93,7 +98,10 @@ export class SecurityGroupRule {
     });
   }
 
-  /** Calico VXLAN encapsulation between all nodes: UDP 4789. */
+  /**
+   * Calico VXLAN encapsulation between all nodes: UDP 4789. For Calico in VXLAN mode; the
+   * CalicoBootstrapJob installs Calico's default mode, BGP with IP-in-IP (`calico()`).
+   */
   public static calicoVxlan(): SecurityGroupRule {
     return new SecurityGroupRule({
       name: 'VXLAN (calico)',
@@ -139,6 +147,16 @@ export class SecurityGroupRule {
     }
     if (p.portRangeMax !== undefined && p.portRangeMin === undefined) {
       problems.push(['portRangeMax', p.portRangeMax, 'needs portRangeMin']);
+    }
+    if (p.portRangeMin !== undefined && !PROTOCOLS_WITH_PORTS.includes(String(p.protocol))) {
+      problems.push(['protocol', p.protocol, `must be one of ${PROTOCOLS_WITH_PORTS.join(', ')} when a port range is given`]);
+    }
+    if (p.remoteIpPrefix !== undefined) {
+      const parsed = parseIpv4Cidr(p.remoteIpPrefix);
+      if (typeof parsed === 'string') problems.push(['remoteIpPrefix', p.remoteIpPrefix, parsed]);
+      if (p.remoteManagedGroups?.length) {
+        problems.push(['remoteIpPrefix', p.remoteIpPrefix, 'cannot be combined with remoteManagedGroups: a rule has one remote']);
+      }
     }
     return problems;
   }

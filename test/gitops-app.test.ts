@@ -77,7 +77,7 @@ describe('GitOpsApp', () => {
     const before = readTree(outdir);
     expect(() => synthExample(outdir, (_app, chart) => {
       (chart as CapiUbuntuOpenStack).cluster.addNodePool('small', { flavor: (chart as CapiUbuntuOpenStack).cluster.nodePools[0].machineTemplate as any });
-    })).toThrow(/capi-ubuntu-openstack\/Cluster: addNodePool id = "small": must be unique within cluster "capi-ubuntu-openstack"/);
+    })).toThrow(/capi-ubuntu-openstack\/Cluster: addNodePool id = "small": must be unique within cluster "capi-ubuntu-openstack": capi-ubuntu-openstack\/Cluster\/small exists already/);
     expect(readTree(outdir)).toEqual(before);
   });
 });

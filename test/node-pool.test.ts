@@ -86,7 +86,7 @@ describe('NodePool', () => {
       { key: 'dedicated', value: 'ingress', effect: 'NoSchedule' },
       { key: 'edge', effect: 'NoExecute' },
     ]);
-    expect(pool.bootstrapTemplate.name).toMatch(/^demo-ingress-config-template-/);
+    expect(pool.bootstrapTemplate.name).toMatch(/^demo-config-template-[0-9a-f]{8}$/);
   });
 
   test('pools that register alike share one KubeadmConfigTemplate; others get their own', () => {
@@ -99,6 +99,20 @@ describe('NodePool', () => {
     expect(c.bootstrapTemplate).toBe(d.bootstrapTemplate);
     expect(a.bootstrapTemplate).not.toBe(c.bootstrapTemplate);
     expect(Testing.synth(chart).filter(m => m.kind === 'KubeadmConfigTemplate')).toHaveLength(2);
+  });
+
+  test('a shared template keeps its name when the pool that first used it goes', () => {
+    const names = (pools: string[]) => {
+      const { cluster } = clusterChart();
+      return pools.map(p => cluster.addNodePool(p, { flavor: WORKER_FLAVOR, labels: { tier: 'batch' } }).bootstrapTemplate.name);
+    };
+    expect(names(['first', 'second'])[1]).toBe(names(['second'])[0]);
+  });
+
+  test('without hashing, a registration of its own is named after the first pool using it', () => {
+    const { cluster } = clusterChart({ templateHashing: false });
+    expect(cluster.addNodePool('plain', { flavor: WORKER_FLAVOR }).bootstrapTemplate.name).toBe('demo-config-template');
+    expect(cluster.addNodePool('batch', { flavor: WORKER_FLAVOR, labels: { tier: 'batch' } }).bootstrapTemplate.name).toBe('demo-batch-config-template');
   });
 
   test('pool image, SSH key and version override the cluster\'s', () => {

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
-import { Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule, TaintEffect } from '../src';
+import { AutoscalerPlacement, Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule, TaintEffect } from '../src';
+import { MINIMAL_CLUSTER_PROPS } from './fixtures';
 
 /**
  * Whatever props it is given, the library either builds the cluster or throws its own validation
@@ -80,6 +81,37 @@ describe('random input', () => {
       }
     }), { numRuns: 300 });
     // both paths were exercised
+    expect(outcomes.built).toBeGreaterThan(0);
+    expect(outcomes.refused).toBeGreaterThan(0);
+  });
+
+  test('add-on options: the library\'s own validation error or a working add-on, never a crash', () => {
+    const anyShape = fc.oneof(junk, fc.integer(), fc.constant(null), fc.array(junk, { maxLength: 2 }), fc.dictionary(junk, junk, { maxKeys: 2 }));
+    const addonOptions = fc.record({
+      name: maybe(mostly(name, anyShape)),
+      image: maybe(mostly(fc.constantFrom('registry.example.com/x:v1.2.3', 'x@sha256:' + 'a'.repeat(64)), anyShape)),
+      kubectlImage: maybe(mostly(fc.constant('docker.io/alpine/k8s:1.32.13'), anyShape)),
+      manifestUrl: maybe(mostly(fc.constant('https://mirror.example.com/v3.30.2/calico.yaml'), anyShape)),
+      backoffLimit: maybe(mostly(count, anyShape)),
+      expander: maybe(mostly(fc.constantFrom('least-waste', 'random,priority'), anyShape)),
+      extraArgs: maybe(mostly(fc.constant(['--v=4']), anyShape)),
+      placement: maybe(fc.constantFrom(...Object.values(AutoscalerPlacement), 'x')),
+      managementKubeconfig: maybe(mostly(fc.record({ secretName: name, key: maybe(mostly(name, anyShape)) }), anyShape)),
+      loadBalancerSubnetId: maybe(mostly(fc.uuid(), anyShape)),
+    }, { requiredKeys: [] });
+    const outcomes = { built: 0, refused: 0 };
+    fc.assert(fc.property(fc.constantFrom('addCalico', 'addCloudControllerManager', 'addAutoscaler'), addonOptions, (method, options) => {
+      const cluster = new OpenStackCapiCluster(Testing.chart(), 'c', MINIMAL_CLUSTER_PROPS);
+      try {
+        (cluster as any)[method](options);
+        Testing.synth(cluster.node.scope as any);
+        outcomes.built++;
+      } catch (e) {
+        outcomes.refused++;
+        expect(e).toBeInstanceOf(Error);
+        expect((e as Error).message).toMatch(OWN_ERROR);
+      }
+    }), { numRuns: 300 });
     expect(outcomes.built).toBeGreaterThan(0);
     expect(outcomes.refused).toBeGreaterThan(0);
   });

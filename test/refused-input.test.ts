@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, NodePoolOptions,
+  AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, ManagedSecurityGroup, NodePoolOptions,
   OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
 } from '../src';
 import { MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
@@ -53,10 +53,20 @@ const CLUSTER_CASES: Array<[string, Partial<OpenStackCapiClusterProps>, RegExp]>
     /securityGroupRules\[0\].protocol = "http": must be a protocol name .* or a number 0-255/],
   ['a port out of range', { securityGroupRules: [SecurityGroupRule.custom({ name: 'x', protocol: 'udp', portRangeMin: 70000 })] },
     /securityGroupRules\[0\].portRangeMin = 70000: must be an integer port 0-65535/],
+  ['a port range on a protocol without ports', { securityGroupRules: [SecurityGroupRule.custom({ name: 'x', protocol: 'icmp', portRangeMin: 8 })] },
+    /securityGroupRules\[0\].protocol = "icmp": must be one of tcp, udp, sctp, udplite, dccp.* when a port range is given/],
+  ['a remote prefix that is not a CIDR', { securityGroupRules: [SecurityGroupRule.custom({ name: 'x', remoteIpPrefix: 'office' })] },
+    /securityGroupRules\[0\].remoteIpPrefix = "office": must be an IPv4 CIDR/],
+  ['a rule with two remotes', { securityGroupRules: [SecurityGroupRule.custom({ name: 'x', remoteIpPrefix: '10.0.0.0/8', remoteManagedGroups: [ManagedSecurityGroup.WORKER] })] },
+    /securityGroupRules\[0\].remoteIpPrefix = "10.0.0.0\/8": cannot be combined with remoteManagedGroups/],
   ['two rules of the same name', { securityGroupRules: [SecurityGroupRule.calicoBgp(), SecurityGroupRule.calicoBgp()] },
     /securityGroupRules\[1\].name = "BGP \(Calico\)": must be unique/],
   ['a label key with spaces', { labels: { 'my label': 'x' } }, /labels\["my label"\] = "my label": the key name must be/],
   ['a label value too long', { labels: { team: 'x'.repeat(64) } }, /labels\["team"\] = "x{64}": a label value must be at most 63/],
+  ['a list prop that is not a list', { podCidrs: '10.0.0.0/8' as any }, /podCidrs = "10.0.0.0\/8": must be a list of CIDR strings/],
+  ['a security group rule that is not a SecurityGroupRule', { securityGroupRules: [{ name: 'x' } as any] },
+    /securityGroupRules\[0\] = \{"name":"x"\}: must be SecurityGroupRule/],
+  ['credentials that are not CloudCredentials', { credentials: { secretName: 'x' } as any }, /credentials = \{"secretName":"x"\}: must be CloudCredentials/],
   ['a credentials Secret name that is not DNS-1123', { credentials: CloudCredentials.fromSecretName('Cloud_Config') },
     /credentials.secretName = "Cloud_Config": must be a DNS-1123 subdomain/],
   ['a cloud name that would break cloud.conf', { credentials: CloudCredentials.fromSecretName(undefined, { cloudName: 'x\n[Global]' }) },
@@ -83,6 +93,7 @@ const POOL_CASES: Array<[string, Partial<NodePoolOptions>, RegExp]> = [
   ['a label kubelet may not set', { labels: { 'node-role.kubernetes.io/worker': '' } }, /labels\["node-role.kubernetes.io\/worker"\] = "node-role.kubernetes.io\/worker": kubelet may not set labels under kubernetes.io/],
   ['a label key with two slashes', { labels: { 'a/b/c': 'x' } }, /labels\["a\/b\/c"\] = "a\/b\/c": a key has at most one "\/"/],
   ['a taint with a bad key', { taints: [{ key: 'bad key', effect: TaintEffect.NO_SCHEDULE }] }, /taints\[0\].key = "bad key": the key name must be/],
+  ['taints that are not a list', { taints: 'gpu=true:NoSchedule' as any }, /taints = "gpu=true:NoSchedule": must be a list of taints/],
   ['a taint with an unknown effect', { taints: [{ key: 'gpu', effect: 'NoWay' as TaintEffect }] }, /taints\[0\].effect = "NoWay": must be one of NoSchedule, PreferNoSchedule, NoExecute/],
 ];
 
@@ -105,8 +116,17 @@ const ADDON_CASES: Array<[string, (cluster: OpenStackCapiCluster) => unknown, Re
   ['an image tagged :latest', c => c.addCalico({ kubectlImage: 'bitnami/kubectl:latest' }), /kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not ":latest"/],
   ['an image without a tag', c => c.addCloudControllerManager({ image: 'ccm' }), /image = "ccm": must be pinned to a version/],
   ['a manifest URL that names no version', c => c.addCalico({ manifestUrl: 'https://raw.githubusercontent.com/projectcalico/calico/master/manifests/calico.yaml' }),
-    /manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: it must name the Calico version/],
+    /manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: a segment of its path must be the Calico version/],
   ['an add-on image unknown for the cluster\'s Kubernetes minor', c => c.addAutoscaler(), /image = undefined: has no known cluster-autoscaler image for Kubernetes 1.30/],
+  ['the same add-on twice', c => {
+    c.addCalico();
+    return c.addCalico();
+  }, /test\/demo: addCalico\(\) = "Calico": must be unique within cluster "demo": test\/demo\/Calico exists already/],
+  ['add-on objects that are not plain data', c => {
+    const cyclic: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } };
+    cyclic.self = cyclic;
+    return c.addAddon('x').addManifests([cyclic]);
+  }, /addManifests\(manifests\) = "<objects>": must be plain JSON data \(Converting circular structure to JSON/],
   ['the autoscaler in the workload cluster without a management kubeconfig', c => c.addAutoscaler({ placement: AutoscalerPlacement.WORKLOAD_CLUSTER }),
     /managementKubeconfig = undefined: is required with AutoscalerPlacement.WORKLOAD_CLUSTER/],
   ['a chart of the management app handed to an add-on', c => c.addAddon('x').addChart(c.node.scope as any),
@@ -137,7 +157,7 @@ describe('what the library refuses', () => {
     const cluster = new OpenStackCapiCluster(Testing.chart(), 'demo', MINIMAL_CLUSTER_PROPS);
     cluster.addNodePool('workers', { flavor: WORKER_FLAVOR });
     expect(errorOf(() => cluster.addNodePool('workers', { flavor: WORKER_FLAVOR })))
-      .toMatch(/test\/demo: addNodePool id = "workers": must be unique within cluster "demo": test\/demo\/workers has it already/);
+      .toMatch(/test\/demo: addNodePool id = "workers": must be unique within cluster "demo": test\/demo\/workers exists already/);
   });
 
   test('several mistakes are reported together, one line each', () => {

@@ -147,13 +147,18 @@ export class AutoscalerAddon extends Construct {
     const unneeded = goDuration(errors, 'scaleDownUnneededTime', props.scaleDownUnneededTime ?? Duration.minutes(10));
     const delayAfterAdd = goDuration(errors, 'scaleDownDelayAfterAdd', props.scaleDownDelayAfterAdd ?? Duration.minutes(10));
     const extraArgs = props.extraArgs ?? [];
-    extraArgs.forEach((arg, i) => errors.check(typeof arg === 'string' && arg.startsWith('--'), `extraArgs[${i}]`, arg, 'must be a flag, "--name=value"'));
+    errors.checkList('extraArgs', extraArgs, arg => typeof arg === 'string' && arg.startsWith('--'), 'flags, "--name=value"');
 
     const kubeconfig = props.managementKubeconfig;
     if (this.placement === AutoscalerPlacement.WORKLOAD_CLUSTER) {
-      if (errors.check(kubeconfig !== undefined, 'managementKubeconfig', kubeconfig,
+      if (errors.check(typeof kubeconfig === 'object' && kubeconfig !== null, 'managementKubeconfig', kubeconfig,
         'is required with AutoscalerPlacement.WORKLOAD_CLUSTER: the Secret holding a management-cluster kubeconfig')) {
         errors.check(isDns1123Subdomain(kubeconfig!.secretName), 'managementKubeconfig.secretName', kubeconfig!.secretName, 'must be a DNS-1123 subdomain');
+        if (kubeconfig!.key !== undefined) {
+          // A Secret key: also the file name the kubeconfig is mounted as.
+          errors.check(typeof kubeconfig!.key === 'string' && /^[-._a-zA-Z0-9]+$/.test(kubeconfig!.key) && !/^\.\.?$/.test(kubeconfig!.key),
+            'managementKubeconfig.key', kubeconfig!.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
+        }
         if (kubeconfig!.resourceSetSecretName !== undefined) {
           errors.check(isDns1123Subdomain(kubeconfig!.resourceSetSecretName), 'managementKubeconfig.resourceSetSecretName',
             kubeconfig!.resourceSetSecretName, 'must be a DNS-1123 subdomain');

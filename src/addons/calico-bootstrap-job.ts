@@ -103,9 +103,12 @@ export class CalicoBootstrapJob extends Construct {
     errors.check(/^v\d+\.\d+\.\d+$/.test(version), 'calicoVersion', version, 'must be a Calico release "vX.Y.Z", e.g. "v3.30.2"');
     this.manifestUrl = props.manifestUrl ?? `https://raw.githubusercontent.com/projectcalico/calico/${version}/manifests/calico.yaml`;
     if (props.manifestUrl !== undefined) {
-      errors.check(/^https?:\/\/\S+$/.test(props.manifestUrl), 'manifestUrl', props.manifestUrl, 'must be an http(s) URL');
-      errors.check(props.manifestUrl.includes(version), 'manifestUrl', props.manifestUrl,
-        `must be pinned: it must name the Calico version (${version}), e.g. ".../${version}/manifests/calico.yaml"`);
+      const url = props.manifestUrl;
+      if (errors.check(typeof url === 'string' && /^https?:\/\/[^\s?#]+$/.test(url), 'manifestUrl', url, 'must be an http(s) URL without query or fragment')) {
+        // The version must be a segment of the path (".../v3.30.2/..."), not any substring.
+        errors.check(url.split('/').slice(3).some(segment => segment === version || segment === `calico-${version}.yaml`), 'manifestUrl', url,
+          `must be pinned: a segment of its path must be the Calico version (${version}), e.g. ".../${version}/manifests/calico.yaml"`);
+      }
     }
     const backoffLimit = props.backoffLimit ?? 6;
     errors.check(Number.isInteger(backoffLimit) && backoffLimit >= 0 && backoffLimit <= 100, 'backoffLimit', backoffLimit,

@@ -160,7 +160,14 @@ export class ClusterResourceSetAddon extends Construct {
     const errors = new InputErrors(this);
     errors.check(Array.isArray(manifests), 'addManifests(manifests)', manifests, 'must be an array of Kubernetes objects');
     errors.throwIfAny();
-    this.deliver(JSON.parse(JSON.stringify(manifests)), errors);
+    let copy: any[] = [];
+    try {
+      copy = JSON.parse(JSON.stringify(manifests));
+    } catch (e) {
+      errors.add('addManifests(manifests)', '<objects>', `must be plain JSON data (${(e as Error).message.split('\n')[0]})`);
+    }
+    errors.throwIfAny();
+    this.deliver(copy, errors);
   }
 
   /**

@@ -50,5 +50,7 @@ export function imagePinProblem(image: string): string | undefined {
   if (colon < 0) return 'must be pinned to a version: add a tag (e.g. ":v1.32.1") or a digest ("@sha256:...")';
   const tag = lastSegment.slice(colon + 1);
   if (tag === '' || tag === 'latest') return 'must be pinned to a version, not ":latest"';
+  // "stable", "main", "edge"... move like latest: a version tag has a number in it.
+  if (!/\d/.test(tag)) return `must be pinned to a version: tag ":${tag}" names no version`;
   return undefined;
 }

@@ -20,7 +20,7 @@ const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuratio
 /** The Secret type a ClusterResourceSet accepts. */
 export const RESOURCE_SET_SECRET_TYPE = 'addons.cluster.x-k8s.io/resource-set';
 
-const KIND_RANKS: { [kind: string]: number } = {
+const KIND_RANKS = new Map<string, number>(Object.entries({
   Namespace: 0,
   CustomResourceDefinition: 1,
   PriorityClass: 2,
@@ -33,7 +33,7 @@ const KIND_RANKS: { [kind: string]: number } = {
   ConfigMap: 6,
   StorageClass: 6,
   Service: 7,
-};
+}));
 const DEFAULT_RANK = 8;
 
 /** One workload-cluster object, serialized under its data key. */
@@ -67,7 +67,7 @@ export function toEntry(manifest: any): ResourceSetEntry {
   const kind: string = manifest.kind;
   const namespace: string | undefined = manifest.metadata.namespace;
   const name: string = manifest.metadata.name;
-  const rank = KIND_RANKS[kind] ?? DEFAULT_RANK;
+  const rank = KIND_RANKS.get(kind) ?? DEFAULT_RANK;
   const key = [String(rank), kind, namespace, name].filter(Boolean).join('-')
     .toLowerCase().replace(/[^-._a-z0-9]/g, '-').slice(0, 248) + '.yaml';
   return {

@@ -49,6 +49,31 @@ describe('CalicoBootstrapJob', () => {
     });
   });
 
+  test('keeps everything the post\'s Job relies on; the differences are deliberate', () => {
+    const post = parseObjects(fs.readFileSync(path.join(__dirname, '..', 'golden', 'blog-post-calico-job.yaml'), 'utf8'));
+    const { objects } = calico();
+    const [postJob, job] = [only(post, 'Job'), only(objects, 'Job')];
+    // The same kinds, in the same order, with the same permissions.
+    expect(objects.map(o => o.kind)).toEqual(post.map(o => o.kind));
+    expect(only(objects, 'ClusterRoleBinding').roleRef).toEqual(only(post, 'ClusterRoleBinding').roleRef);
+    expect(job.metadata.namespace).toBe(postJob.metadata.namespace);
+    expect(job.spec).toMatchObject({ completions: postJob.spec.completions, parallelism: postJob.spec.parallelism });
+    const [postPod, pod] = [postJob.spec.template.spec, job.spec.template.spec];
+    expect(pod).toMatchObject({ restartPolicy: postPod.restartPolicy, hostNetwork: postPod.hostNetwork });
+    expect(pod.serviceAccountName).toBe(only(objects, 'ServiceAccount').metadata.name);
+    expect(pod.tolerations).toEqual(expect.arrayContaining(postPod.tolerations));
+    expect(pod.initContainers.map((c: any) => c.name)).toHaveLength(postPod.initContainers.length);
+    // Deliberate differences: a pinned image with a shell, curl and kubectl of the cluster's minor
+    // (the post's bitnami/kubectl:latest is unpinned), a Job name with a hash of its spec (the pod
+    // template is immutable), more retries (the API server may take a while), the first-node taints
+    // tolerated too, and an apply that fails the Job when it fails (the post ignores its exit code).
+    expect(postPod.containers[0].image).toBe('bitnami/kubectl:latest');
+    expect(pod.containers[0].image).toMatch(/^docker\.io\/alpine\/k8s:1\.32\.\d+$/);
+    expect(job.metadata.name).toMatch(/^calico-bootstrap-[0-9a-f]{8}$/);
+    expect(job.spec.backoffLimit).toBeGreaterThan(postJob.spec.backoffLimit);
+    expect(pod.containers[0].command.join(' ')).toMatch(/set -eu/);
+  });
+
   test('the Job runs on the host network, tolerates a fresh control plane node, waits for the API server, retries a bounded number of times', () => {
     const job = only(calico().objects, 'Job');
     expect(job.metadata.namespace).toBe('kube-system');
@@ -120,8 +145,11 @@ describe('CalicoBootstrapJob', () => {
       backoffLimit: -1,
     }));
     expect(message).toMatch(/test\/Calico: calicoVersion = "3.30": must be a Calico release "vX.Y.Z"/);
-    expect(message).toMatch(/test\/Calico: manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: it must name the Calico version/);
+    expect(message).toMatch(/test\/Calico: manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: a segment of its path must be the Calico version/);
     expect(message).toMatch(/test\/Calico: kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not ":latest"/);
+    const { chart: c2, cluster: cl2 } = clusterChart();
+    expect(errorOf(() => new CalicoBootstrapJob(c2, 'Calico', { cluster: cl2, manifestUrl: 'https://x/latest/calico.yaml?v=v3.30.2', kubectlImage: 'alpine/k8s:stable' })))
+      .toMatch(/manifestUrl = "https:\/\/x\/latest\/calico.yaml\?v=v3.30.2": must be an http\(s\) URL without query[^\n]*\n {2}- test\/Calico: kubectlImage = "alpine\/k8s:stable": must be pinned to a version: tag ":stable" names no version/);
     expect(message).toMatch(/test\/Calico: backoffLimit = -1: must be an integer from 0 to 100/);
     const old = clusterChart({ kubernetesVersion: 'v1.27.3' });
     expect(errorOf(() => new CalicoBootstrapJob(old.chart, 'Calico', { cluster: old.cluster })))
