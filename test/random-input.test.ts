@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { AutoscalerPlacement, Flavor, MachineImage, OpenStackCapiCluster, SecurityGroupRule, TaintEffect } from '../src';
 import { MINIMAL_CLUSTER_PROPS } from './fixtures';
@@ -59,30 +59,34 @@ const poolOptions = fc.record({
   kubernetesVersion: maybe(version),
 });
 
+/**
+ * Runs `build` on every generated value: it must succeed (synthesizing the chart it returns) or
+ * throw the library's own error. Both outcomes must occur, so the generators reach both.
+ */
+function builtOrRefused<T>(values: fc.Arbitrary<T>, build: (value: T) => Chart): void {
+  const outcomes = { built: 0, refused: 0 };
+  fc.assert(fc.property(values, value => {
+    try {
+      Testing.synth(build(value));
+      outcomes.built++;
+    } catch (e) {
+      outcomes.refused++;
+      expect(e).toBeInstanceOf(Error);
+      expect((e as Error).message).toMatch(OWN_ERROR);
+    }
+  }), { numRuns: 300 });
+  expect(outcomes.built).toBeGreaterThan(0);
+  expect(outcomes.refused).toBeGreaterThan(0);
+}
+
 describe('random input', () => {
-  test('never crashes with anything but the library\'s own validation error', () => {
-    const outcomes = { built: 0, refused: 0 };
-    fc.assert(fc.property(clusterProps, fc.array(poolOptions, { maxLength: 3 }), (props, pools) => {
-      try {
-        const cluster = new OpenStackCapiCluster(Testing.chart(), 'c', props as any);
-        pools.forEach((options, i) => {
-          try {
-            cluster.addNodePool(`p${i}`, options as any);
-          } catch (e) {
-            expect((e as Error).message).toMatch(OWN_ERROR);
-          }
-        });
-        Testing.synth(cluster.node.scope as any);
-        outcomes.built++;
-      } catch (e) {
-        outcomes.refused++;
-        expect(e).toBeInstanceOf(Error);
-        expect((e as Error).message).toMatch(OWN_ERROR);
-      }
-    }), { numRuns: 300 });
-    // both paths were exercised
-    expect(outcomes.built).toBeGreaterThan(0);
-    expect(outcomes.refused).toBeGreaterThan(0);
+  test('cluster and pool props: the library\'s own validation error or a working cluster, never a crash', () => {
+    builtOrRefused(fc.tuple(clusterProps, fc.array(poolOptions, { maxLength: 3 })), ([props, pools]) => {
+      const chart = Testing.chart();
+      const cluster = new OpenStackCapiCluster(chart, 'c', props as any);
+      pools.forEach((options, i) => cluster.addNodePool(`p${i}`, options as any));
+      return chart;
+    });
   });
 
   test('add-on options: the library\'s own validation error or a working add-on, never a crash', () => {
@@ -99,20 +103,11 @@ describe('random input', () => {
       managementKubeconfig: maybe(mostly(fc.record({ secretName: name, key: maybe(mostly(name, anyShape)) }), anyShape)),
       loadBalancerSubnetId: maybe(mostly(fc.uuid(), anyShape)),
     }, { requiredKeys: [] });
-    const outcomes = { built: 0, refused: 0 };
-    fc.assert(fc.property(fc.constantFrom('addCalico', 'addCloudControllerManager', 'addAutoscaler'), addonOptions, (method, options) => {
-      const cluster = new OpenStackCapiCluster(Testing.chart(), 'c', MINIMAL_CLUSTER_PROPS);
-      try {
-        (cluster as any)[method](options);
-        Testing.synth(cluster.node.scope as any);
-        outcomes.built++;
-      } catch (e) {
-        outcomes.refused++;
-        expect(e).toBeInstanceOf(Error);
-        expect((e as Error).message).toMatch(OWN_ERROR);
-      }
-    }), { numRuns: 300 });
-    expect(outcomes.built).toBeGreaterThan(0);
-    expect(outcomes.refused).toBeGreaterThan(0);
+    const methods = fc.constantFrom('addCalico', 'addCloudControllerManager', 'addAutoscaler');
+    builtOrRefused(fc.tuple(methods, addonOptions), ([method, options]) => {
+      const chart = Testing.chart();
+      (new OpenStackCapiCluster(chart, 'c', MINIMAL_CLUSTER_PROPS) as any)[method](options);
+      return chart;
+    });
   });
 });

@@ -113,7 +113,7 @@ const ADDON_CASES: Array<[string, (cluster: OpenStackCapiCluster) => unknown, Re
     c.addAddon('empty');
     return Testing.synth(c.node.scope as any);
   }, /add-on "demo-empty" delivers nothing/],
-  ['an image tagged :latest', c => c.addCalico({ kubectlImage: 'bitnami/kubectl:latest' }), /kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not ":latest"/],
+  ['an image tagged :latest', c => c.addCalico({ kubectlImage: 'bitnami/kubectl:latest' }), /kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not to the moving tag "latest"/],
   ['an image without a tag', c => c.addCloudControllerManager({ image: 'ccm' }), /image = "ccm": must be pinned to a version/],
   ['a manifest URL that names no version', c => c.addCalico({ manifestUrl: 'https://raw.githubusercontent.com/projectcalico/calico/master/manifests/calico.yaml' }),
     /manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: a segment of its path must be the Calico version/],

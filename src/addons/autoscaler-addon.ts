@@ -6,7 +6,7 @@ import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { isDns1123Subdomain } from '../rules';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
-import { CLUSTER_AUTOSCALER_IMAGES, imageForMinor, imagePinProblem } from './image-versions';
+import { CLUSTER_AUTOSCALER_IMAGES, resolveImage } from './image-versions';
 
 /** Where the cluster-autoscaler runs (kubernetes/autoscaler clusterapi provider README). */
 export enum AutoscalerPlacement {
@@ -133,14 +133,7 @@ export class AutoscalerAddon extends Construct {
 
     this.placement = props.placement ?? AutoscalerPlacement.MANAGEMENT_CLUSTER;
     errors.check(Object.values(AutoscalerPlacement).includes(this.placement), 'placement', this.placement, 'must be an AutoscalerPlacement');
-    const defaultImage = imageForMinor(CLUSTER_AUTOSCALER_IMAGES, cluster.kubernetesVersion, 'cluster-autoscaler');
-    this.image = props.image ?? defaultImage.image ?? '';
-    if (props.image !== undefined) {
-      const problem = imagePinProblem(props.image);
-      if (problem) errors.add('image', props.image, problem);
-    } else if (defaultImage.problem) {
-      errors.add('image', undefined, defaultImage.problem);
-    }
+    this.image = resolveImage(errors, 'image', props.image, CLUSTER_AUTOSCALER_IMAGES, cluster.kubernetesVersion, 'cluster-autoscaler');
     const expander = props.expander ?? 'least-waste';
     errors.check(typeof expander === 'string' && expander.split(',').every(e => EXPANDERS.includes(e)), 'expander', expander,
       `must be one or more of ${EXPANDERS.join(', ')}, comma-separated`);

@@ -5,7 +5,7 @@ import { InputErrors } from '../input-errors';
 import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
-import { imageForMinor, imagePinProblem, KUBECTL_IMAGES } from './image-versions';
+import { KUBECTL_IMAGES, resolveImage } from './image-versions';
 
 /** The Calico release installed by default. */
 export const DEFAULT_CALICO_VERSION = 'v3.30.2';
@@ -114,14 +114,7 @@ export class CalicoBootstrapJob extends Construct {
     errors.check(Number.isInteger(backoffLimit) && backoffLimit >= 0 && backoffLimit <= 100, 'backoffLimit', backoffLimit,
       'must be an integer from 0 to 100');
 
-    const defaultImage = imageForMinor(KUBECTL_IMAGES, cluster.kubernetesVersion, 'kubectl');
-    this.kubectlImage = props.kubectlImage ?? defaultImage.image ?? '';
-    if (props.kubectlImage !== undefined) {
-      const problem = imagePinProblem(props.kubectlImage);
-      if (problem) errors.add('kubectlImage', props.kubectlImage, problem);
-    } else if (defaultImage.problem) {
-      errors.add('kubectlImage', undefined, defaultImage.problem);
-    }
+    this.kubectlImage = resolveImage(errors, 'kubectlImage', props.kubectlImage, KUBECTL_IMAGES, cluster.kubernetesVersion, 'kubectl');
     errors.throwIfAny();
 
     const podCidr = cluster.podCidrs[0];

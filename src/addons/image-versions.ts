@@ -1,3 +1,4 @@
+import { InputErrors } from '../input-errors';
 import { kubernetesMinor, parseKubernetesVersion } from '../kubernetes-version';
 
 /**
@@ -41,6 +42,22 @@ export function imageForMinor(table: { [minor: string]: string }, kubernetesVers
   };
 }
 
+/**
+ * The image an add-on runs: the one given, which must be pinned, or the table's for the cluster's
+ * Kubernetes minor, which must exist. Problems are recorded against `prop`.
+ */
+export function resolveImage(errors: InputErrors, prop: string, given: string | undefined,
+  table: { [minor: string]: string }, kubernetesVersion: string, what: string): string {
+  if (given !== undefined) {
+    const problem = imagePinProblem(given);
+    if (problem) errors.add(prop, given, problem);
+    return given;
+  }
+  const { image, problem } = imageForMinor(table, kubernetesVersion, what);
+  if (problem) errors.add(prop, undefined, problem);
+  return image ?? '';
+}
+
 /** Why an image reference is not pinned to a version, or undefined when it is. */
 export function imagePinProblem(image: string): string | undefined {
   if (typeof image !== 'string' || image.trim() !== image || image === '') return 'must be an image reference';
@@ -49,7 +66,7 @@ export function imagePinProblem(image: string): string | undefined {
   const colon = lastSegment.lastIndexOf(':');
   if (colon < 0) return 'must be pinned to a version: add a tag (e.g. ":v1.32.1") or a digest ("@sha256:...")';
   const tag = lastSegment.slice(colon + 1);
-  if (tag === '' || tag === 'latest') return 'must be pinned to a version, not ":latest"';
+  if (tag === '' || tag === 'latest') return 'must be pinned to a version, not to the moving tag "latest"';
   // "stable", "main", "edge"... move like latest: a version tag has a number in it.
   if (!/\d/.test(tag)) return `must be pinned to a version: tag ":${tag}" names no version`;
   return undefined;

@@ -5,7 +5,7 @@ import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { isDns1123Subdomain, isUuid } from '../rules';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
-import { imageForMinor, imagePinProblem, OPENSTACK_CCM_IMAGES } from './image-versions';
+import { OPENSTACK_CCM_IMAGES, resolveImage } from './image-versions';
 
 /** Options of an {@link OpenStackCloudControllerManager}. */
 export interface OpenStackCloudControllerManagerOptions extends ClusterResourceSetAddonOptions {
@@ -74,14 +74,7 @@ export class OpenStackCloudControllerManager extends Construct {
     checkCluster(errors, cluster);
     errors.throwIfAny();
 
-    const defaultImage = imageForMinor(OPENSTACK_CCM_IMAGES, cluster.kubernetesVersion, 'cloud controller manager');
-    this.image = props.image ?? defaultImage.image ?? '';
-    if (props.image !== undefined) {
-      const problem = imagePinProblem(props.image);
-      if (problem) errors.add('image', props.image, problem);
-    } else if (defaultImage.problem) {
-      errors.add('image', undefined, defaultImage.problem);
-    }
+    this.image = resolveImage(errors, 'image', props.image, OPENSTACK_CCM_IMAGES, cluster.kubernetesVersion, 'cloud controller manager');
     if (props.loadBalancerSubnetId !== undefined) {
       errors.check(isUuid(props.loadBalancerSubnetId), 'loadBalancerSubnetId', props.loadBalancerSubnetId, 'must be a subnet UUID');
     }

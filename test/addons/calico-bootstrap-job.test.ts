@@ -146,7 +146,7 @@ describe('CalicoBootstrapJob', () => {
     }));
     expect(message).toMatch(/test\/Calico: calicoVersion = "3.30": must be a Calico release "vX.Y.Z"/);
     expect(message).toMatch(/test\/Calico: manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: a segment of its path must be the Calico version/);
-    expect(message).toMatch(/test\/Calico: kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not ":latest"/);
+    expect(message).toMatch(/test\/Calico: kubectlImage = "bitnami\/kubectl:latest": must be pinned to a version, not to the moving tag "latest"/);
     const { chart: c2, cluster: cl2 } = clusterChart();
     expect(errorOf(() => new CalicoBootstrapJob(c2, 'Calico', { cluster: cl2, manifestUrl: 'https://x/latest/calico.yaml?v=v3.30.2', kubectlImage: 'alpine/k8s:stable' })))
       .toMatch(/manifestUrl = "https:\/\/x\/latest\/calico.yaml\?v=v3.30.2": must be an http\(s\) URL without query[^\n]*\n {2}- test\/Calico: kubectlImage = "alpine\/k8s:stable": must be pinned to a version: tag ":stable" names no version/);
