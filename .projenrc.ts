@@ -71,7 +71,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     dirs: ['src'],
     ignorePatterns: ['src/imports/**', 'examples/**/dist/**'],
   },
-  gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/', 'test/.cli-synth-*/'],
+  gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/', 'test/.cli-synth-*/', 'test/.readme-*'],
 });
 
 // Snapshots are updated only by hand (`npx jest --ci=false -u <test>`), with the reason in the
