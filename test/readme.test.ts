@@ -13,6 +13,7 @@ test('the README quick start synthesizes a cluster with two pools and its add-on
   const previous = process.env.CDK8S_OUTDIR;
   process.env.CDK8S_OUTDIR = outdir;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     jest.isolateModules(() => require(file));
   } finally {
     process.env.CDK8S_OUTDIR = previous;
