@@ -74,6 +74,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/', 'test/.cli-synth-*/', 'test/.readme-*'],
 });
 
+// unrs-resolver (used by jest and the eslint import resolver) 1.13 has native bindings for this
+// platform only on the registry reachable here; npm then leaves the other platforms' bindings
+// out of the lock file, and `npm ci` refuses the lock. 1.12.2 is complete for every platform.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
 // Snapshots are updated only by hand (`npx jest --ci=false -u <test>`), with the reason in the
 // commit: no task rewrites them.
 project.tasks.removeTask('test:update');
