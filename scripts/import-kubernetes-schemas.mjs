@@ -53,6 +53,7 @@ const KINDS = {
   'storage.k8s.io/v1/CSIDriver': 'V1CSIDriver',
   'scheduling.k8s.io/v1/PriorityClass': 'V1PriorityClass',
   'coordination.k8s.io/v1/Lease': 'V1Lease',
+  'autoscaling/v1/HorizontalPodAutoscaler': 'V1HorizontalPodAutoscaler',
   'autoscaling/v2/HorizontalPodAutoscaler': 'V2HorizontalPodAutoscaler',
   'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration': 'V1ValidatingWebhookConfiguration',
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration': 'V1MutatingWebhookConfiguration',

@@ -66,7 +66,7 @@ export function formatErrors(messages: string[]): string {
 /** A short, one-line rendering of a prop value for error messages. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 120 ? value.slice(0, 100) + `... (${value.length} characters)` : value);
   try {
     const json = JSON.stringify(value);
     return json.length > 120 ? json.slice(0, 117) + '...' : json;

@@ -9,7 +9,8 @@ const USAGE = `usage: capi-validate [--capi VERSION]... [--all-versions] PATH...
 
 Validates the Kubernetes objects in YAML files (or folders of them, kustomization.yaml files
 skipped) against the pinned upstream API schemas: CAPI and CAPO CRDs, Kubernetes built-in kinds.
-Prints one line per error and a summary; exits 1 if any object is invalid, 2 on a usage error.
+Prints one line per error and a summary; exits 1 if any object is invalid, 2 on a usage error
+or when no object is found, 3 when it could not complete.
 
   --capi VERSION   the CAPI release of the version pair to check against (${UpstreamVersions.all().map(v => `${v.clusterApi} with CAPO ${v.openStackProvider}`).join(', ')});
                    default ${UpstreamVersions.DEFAULT.clusterApi}; repeat to check several
@@ -55,16 +56,29 @@ export function main(args: string[], print: (line: string) => void = line => con
     }
   }
 
+  if (objects.length === 0 && errors.length === 0) {
+    print(`capi-validate: no Kubernetes objects found in ${options.paths.join(', ')}`);
+    return 2;
+  }
+
   let checked = 0;
+  let withoutSchema = 0;
+  let celUnsupported = 0;
   for (const versions of options.versions) {
     const outcome = ManifestChecker.of(versions).check(objects);
     checked = outcome.objectsChecked;
+    withoutSchema = Math.max(withoutSchema, outcome.objectsWithoutSchema);
+    celUnsupported = Math.max(celUnsupported, outcome.cel.unsupportedSkipped);
     const prefix = options.versions.length > 1 ? `[${versions}] ` : '';
     errors.push(...outcome.errors.map(e => prefix + e));
   }
   errors.forEach(e => print(e));
-  const skippedNote = skipped > 0 ? `, ${skipped} other YAML documents skipped` : '';
-  print(`capi-validate: ${checked} objects, ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}${skippedNote} (${options.versions.join('; ')})`);
+  const notes = [
+    ...(withoutSchema > 0 ? [`${withoutSchema} of kinds without a pinned schema (names and labels checked only)`] : []),
+    ...(celUnsupported > 0 ? [`${celUnsupported} CEL rules not evaluated`] : []),
+    ...(skipped > 0 ? [`${skipped} other YAML documents skipped`] : []),
+  ].map(note => `, ${note}`).join('');
+  print(`capi-validate: ${checked} objects, ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}${notes} (${options.versions.join('; ')})`);
   return errors.length > 0 ? 1 : 0;
 }
 
@@ -90,6 +104,9 @@ function parseArguments(args: string[]): { versions: UpstreamVersions[]; paths: 
 }
 
 function pinnedPair(clusterApiVersion: string): UpstreamVersions {
+  if (!/^v?\d+\.\d+(\.\d+)?$/.test(clusterApiVersion)) {
+    throw new UsageError(`--capi takes a CAPI release such as v1.13.5 or 1.13, not ${JSON.stringify(clusterApiVersion)}`);
+  }
   try {
     return UpstreamVersions.fromClusterApiVersion(clusterApiVersion);
   } catch (error) {
@@ -127,5 +144,11 @@ function yamlFiles(target: string, errors: string[]): string[] {
 
 /** Runs when the module is the program (bin/capi-validate requires it). */
 export function run(): void {
-  process.exitCode = main(process.argv.slice(2));
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (error) {
+    // Not a verdict on the objects: a distinct exit code, one line.
+    console.error(`capi-validate: could not complete: ${(error as Error).message}`);
+    process.exitCode = 3;
+  }
 }

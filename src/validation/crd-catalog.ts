@@ -10,7 +10,12 @@ interface CustomResourceDefinition {
   readonly spec: {
     readonly group: string;
     readonly names: { readonly kind: string };
-    readonly versions: { readonly name: string; readonly served: boolean; readonly schema?: { readonly openAPIV3Schema?: StructuralSchema } }[];
+    readonly versions: {
+      readonly name: string;
+      readonly served: boolean;
+      readonly schema?: { readonly openAPIV3Schema?: StructuralSchema };
+      readonly subresources?: { readonly status?: object };
+    }[];
   };
 }
 
@@ -44,6 +49,11 @@ export class CrdCatalog {
     }
   }
 
+  /** Whether the pinned CRDs define kinds of this API group (so an unknown kind there is a mistake). */
+  public ownsGroup(group: string): boolean {
+    return this.filesByGroup.has(group);
+  }
+
   public lookup(apiVersion: string, kind: string): KindLookup {
     const { group, version } = parseApiVersion(apiVersion);
     const crd = this.crdOf(group, kind);
@@ -51,7 +61,7 @@ export class CrdCatalog {
     const served = crd.spec.versions.filter(v => v.served);
     const match = served.find(v => v.name === version);
     const schema = match?.schema?.openAPIV3Schema;
-    if (schema) return { schema, builtIn: false };
+    if (schema) return { schema, builtIn: false, ignoresStatus: match?.subresources?.status !== undefined };
     return { notServed: `${kind} is served as ${served.map(v => `${group}/${v.name}`).join(', ')} by ${this.versions}, not as ${apiVersion}` };
   }
 

@@ -6,7 +6,10 @@ import * as net from 'net';
  * accepted as the API server accepts them: unchecked.
  */
 const STRING_FORMATS: Record<string, (value: string) => boolean> = {
-  'byte': v => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v),
+  // Go's base64 decoder, which the API server uses, skips line breaks.
+  'byte': v => /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(v.replace(/[\r\n]/g, '')),
+  // resource.Quantity, as its OpenAPI pattern states it (e.g. "512Mi", "1.5", "100m", "1e3").
+  'quantity': v => /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/.test(v),
   'date-time': v => /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/.test(v) && !isNaN(Date.parse(v)),
   'date': v => /^\d{4}-\d{2}-\d{2}$/.test(v) && !isNaN(Date.parse(v)),
   'uuid': v => /^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$/.test(v),

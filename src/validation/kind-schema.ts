@@ -3,7 +3,12 @@ import { StructuralSchema } from './structural-schema';
 /** What a catalog knows of one apiVersion/kind. */
 export type KindLookup =
   /** The schema to check objects of that kind against. */
-  | { readonly schema: StructuralSchema; readonly builtIn: boolean }
+  | {
+    readonly schema: StructuralSchema;
+    readonly builtIn: boolean;
+    /** The API server drops `status` on create and update (a status subresource): not checked. */
+    readonly ignoresStatus: boolean;
+  }
   /** The kind is known, but not at that apiVersion. */
   | { readonly notServed: string }
   /** The catalog knows nothing of it. */

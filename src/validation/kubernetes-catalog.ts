@@ -51,7 +51,7 @@ export class KubernetesCatalog {
 
   public lookup(apiVersion: string, kind: string): KindLookup {
     const model = this.file.kinds[`${apiVersion}/${kind}`];
-    if (model) return { schema: this.resolve(model), builtIn: true };
+    if (model) return { schema: this.resolve(model), builtIn: true, ignoresStatus: true };
     const served = this.served.get(parseApiVersion(apiVersion).group)?.get(kind);
     if (served) return { notServed: `${kind} is served as ${served.join(', ')} by Kubernetes ${this.version}, not as ${apiVersion}` };
     return undefined;

@@ -19,11 +19,26 @@ export function objectId(manifest: any): string {
 /** One line: the object, where it came from, the field path, the value and the rule. */
 export function formatProblem(manifest: any, origin: string | undefined, problem: Problem): string {
   const where = origin ? `${objectId(manifest)} (${origin})` : objectId(manifest);
-  const value = isSecretPayload(manifest, problem.path) ? '<redacted>' : describeValue(problem.value);
+  const value = problem.value === '<not shown>' ? problem.value
+    : mayBeSecret(manifest, problem.path) ? '<redacted>' : describeValue(problem.value);
   const field = problem.path || '<object>';
   return `${where}: ${field} = ${value}: ${problem.rule}`.replace(/\s*[\r\n]+\s*/g, ' ');
 }
 
-function isSecretPayload(manifest: any, path: string): boolean {
-  return manifest?.kind === 'Secret' && /^(data|stringData)\b/.test(path);
+/** Field names that say they hold credentials, anywhere (e.g. a kubeadm file's `contents`). */
+const SECRET_FIELDS = new Set(['password', 'passwd', 'secret', 'token', 'credentials', 'credential', 'content', 'contents',
+  'kubeconfig', 'privatekey', 'private_key', 'private-key', 'key', 'client-key-data', 'cacert']);
+
+function fieldName(path: string): string {
+  return (path.split('.').pop() ?? '').replace(/\[.*$/, '').toLowerCase();
+}
+
+/**
+ * Whether the value at the path may be secret: anything of a Secret but its identity, and fields
+ * named like credentials. Such values are never printed.
+ */
+function mayBeSecret(manifest: any, path: string): boolean {
+  if (manifest?.kind === 'Secret' && path !== '' && !/^(metadata|type|apiVersion|kind|immutable)\b/.test(path)) return true;
+  const name = fieldName(path);
+  return SECRET_FIELDS.has(name) || name.endsWith('password') || name.endsWith('secret');
 }

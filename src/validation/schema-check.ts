@@ -189,7 +189,8 @@ function checkProperties(value: Record<string, unknown>, schema: StructuralSchem
     } else if (fieldSchema) {
       value[key] = checkValue(value[key], fieldSchema, childPath(path, key), ctx);
     } else if (!preserveUnknown) {
-      ctx.problems.push({ path: childPath(path, key), value: value[key], rule: 'unknown field: the schema has no such field' });
+      // The value is not repeated: a misspelled field may hold anything, a password included.
+      ctx.problems.push({ path: childPath(path, key), value: '<not shown>', rule: 'unknown field: the schema has no such field' });
     }
   }
 

@@ -34,7 +34,7 @@ test('validateChart checks a chart\'s objects', () => {
 describe('each rule is enforced', () => {
   test('a field the schema does not know', () => {
     expect(errorsAfter('MachineDeployment', md => md.spec.replicass = 2)).toEqual([
-      'MachineDeployment/capi-ubuntu-openstack/capi-ubuntu-openstack-normal-worker: spec.replicass = 2: unknown field: the schema has no such field',
+      'MachineDeployment/capi-ubuntu-openstack/capi-ubuntu-openstack-normal-worker: spec.replicass = <not shown>: unknown field: the schema has no such field',
     ]);
   });
 
@@ -111,7 +111,7 @@ describe('each rule is enforced', () => {
     });
     expect(errors).toEqual([
       'ServiceAccount/capi-ubuntu-openstack/capi-ubuntu-openstack-cluster-autoscaler: automountServiceAccountToken = "no": must be of type boolean',
-      'ServiceAccount/capi-ubuntu-openstack/capi-ubuntu-openstack-cluster-autoscaler: secrets[0].nam = "x": unknown field: the schema has no such field',
+      'ServiceAccount/capi-ubuntu-openstack/capi-ubuntu-openstack-cluster-autoscaler: secrets[0].nam = <not shown>: unknown field: the schema has no such field',
     ]);
   });
 
@@ -127,7 +127,7 @@ describe('each rule is enforced', () => {
     ];
     const report = validator.validateObjects(manifests);
     expect(report.errors).toEqual([
-      'Deployment/kube-system/web (in ConfigMap/ns/addons data["addon.yaml"] document 2): spec.template.spec.containers[0].imag = "nginx": unknown field: the schema has no such field',
+      'Deployment/kube-system/web (in ConfigMap/ns/addons data["addon.yaml"] document 2): spec.template.spec.containers[0].imag = <not shown>: unknown field: the schema has no such field',
     ]);
     expect(report.objectsChecked).toBe(4);
   });
