@@ -23,3 +23,13 @@ export function objectOf(manifests: any[], kind: string, name?: string): any {
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
   return found[0];
 }
+
+/** The message of the error `build` throws; fails the test when it throws none. */
+export function errorOf(build: () => unknown): string {
+  try {
+    build();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, got none');
+}

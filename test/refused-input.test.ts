@@ -5,7 +5,7 @@ import {
   AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, ManagedSecurityGroup, NodePoolOptions,
   OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
 } from '../src';
-import { MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
+import { errorOf, MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
 
 /**
  * What the library refuses: every entry is a mistake a platform engineer can make, and the one-line
@@ -19,15 +19,6 @@ function clusterError(props: Partial<OpenStackCapiClusterProps>): string {
 function poolError(options: Partial<NodePoolOptions>, cluster: Partial<OpenStackCapiClusterProps> = {}): string {
   const c = new OpenStackCapiCluster(Testing.chart(), 'demo', { ...MINIMAL_CLUSTER_PROPS, ...cluster });
   return errorOf(() => c.addNodePool('pool', { flavor: WORKER_FLAVOR, ...options }));
-}
-
-function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, got none');
 }
 
 const CLUSTER_CASES: Array<[string, Partial<OpenStackCapiClusterProps>, RegExp]> = [

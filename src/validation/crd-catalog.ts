@@ -23,22 +23,14 @@ interface CustomResourceDefinition {
  * The CRDs of one pinned version pair, found by their file names (`<group>_<plural>.yaml`, as
  * controller-gen writes them) and parsed only when an object of their group is first checked.
  * They are parsed with js-yaml: five times faster than yaml on these large, plain files.
+ * ManifestChecker keeps one catalog per version pair.
  */
 export class CrdCatalog {
-  public static of(versions: UpstreamVersions): CrdCatalog {
-    let catalog = loadedCatalogs.get(versions);
-    if (!catalog) {
-      catalog = new CrdCatalog(versions);
-      loadedCatalogs.set(versions, catalog);
-    }
-    return catalog;
-  }
-
   /** group → its CRD files. */
   private readonly filesByGroup = new Map<string, string[]>();
   private readonly parsed = new Map<string, CustomResourceDefinition | undefined>();
 
-  private constructor(private readonly versions: UpstreamVersions) {
+  constructor(private readonly versions: UpstreamVersions) {
     const folders = [
       path.join(IMPORTS_FOLDER, 'cluster-api', versions.clusterApi),
       path.join(IMPORTS_FOLDER, 'cluster-api-provider-openstack', versions.openStackProvider),
@@ -85,8 +77,6 @@ export class CrdCatalog {
     return this.parsed.get(file);
   }
 }
-
-const loadedCatalogs = new Map<UpstreamVersions, CrdCatalog>();
 
 function crdFiles(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];

@@ -34,7 +34,7 @@ export class ManifestChecker {
   private readonly kubernetes: KubernetesCatalog;
 
   private constructor(private readonly versions: UpstreamVersions) {
-    this.crds = CrdCatalog.of(versions);
+    this.crds = new CrdCatalog(versions);
     this.kubernetes = KubernetesCatalog.of(versions.kubernetes);
   }
 

@@ -6,6 +6,8 @@ export interface Problem {
   readonly path: string;
   readonly value: unknown;
   readonly rule: string;
+  /** The value is not repeated in the message (e.g. that of an unknown field: it may be anything). */
+  readonly hideValue?: boolean;
 }
 
 /** `kind/namespace/name` (or `kind/name` for cluster-scoped objects), as in kubectl's messages. */
@@ -19,7 +21,7 @@ export function objectId(manifest: any): string {
 /** One line: the object, where it came from, the field path, the value and the rule. */
 export function formatProblem(manifest: any, origin: string | undefined, problem: Problem): string {
   const where = origin ? `${objectId(manifest)} (${origin})` : objectId(manifest);
-  const value = problem.value === '<not shown>' ? problem.value
+  const value = problem.hideValue ? '<not shown>'
     : mayBeSecret(manifest, problem.path) ? '<redacted>' : describeValue(problem.value);
   const field = problem.path || '<object>';
   return `${where}: ${field} = ${value}: ${problem.rule}`.replace(/\s*[\r\n]+\s*/g, ' ');

@@ -190,7 +190,7 @@ function checkProperties(value: Record<string, unknown>, schema: StructuralSchem
       value[key] = checkValue(value[key], fieldSchema, childPath(path, key), ctx);
     } else if (!preserveUnknown) {
       // The value is not repeated: a misspelled field may hold anything, a password included.
-      ctx.problems.push({ path: childPath(path, key), value: '<not shown>', rule: 'unknown field: the schema has no such field' });
+      ctx.problems.push({ path: childPath(path, key), value: value[key], hideValue: true, rule: 'unknown field: the schema has no such field' });
     }
   }
 

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { deliveredObjects, imagesOf } from './helpers';
+import { findSecretMaterial } from '../output-scan';
+import { deliveredObjects } from './helpers';
 import { CapiUbuntuOpenStack } from '../../examples/capi-ubuntu-openstack/cluster';
 
 describe('the example\'s add-ons', () => {
@@ -29,18 +30,7 @@ describe('the example\'s add-ons', () => {
   test('no secret in the output: no Secret objects, nothing secret-looking, even inside the ConfigMaps', () => {
     expect(manifests.filter(m => m.kind === 'Secret')).toEqual([]);
     expect(delivered.filter(o => o.kind === 'Secret')).toEqual([]);
-    const text = JSON.stringify(manifests);
-    for (const pattern of [/password/i, /application_credential_secret/i, /PRIVATE KEY/, /client-key-data/, /\btoken:\s*\S/]) {
-      expect(text).not.toMatch(pattern);
-    }
+    expect(findSecretMaterial(manifests)).toEqual([]);
   });
 
-  test('every image is pinned, none is pulled Always', () => {
-    const images = imagesOf([...manifests, ...delivered]);
-    expect(images.length).toBeGreaterThanOrEqual(4);
-    for (const { where, image, pullPolicy } of images) {
-      expect(`${where} ${image}`).toMatch(/ \S+:(v?\d+\.\d+\.\d+)$/);
-      expect(`${where} ${pullPolicy}`).not.toMatch(/Always$/);
-    }
-  });
 });

@@ -52,26 +52,4 @@ export function only(objects: any[], kind: string, name?: string): any {
   return found[0];
 }
 
-/** Every container image of the objects, with where it is. */
-export function imagesOf(objects: any[]): Array<{ where: string; image: string; pullPolicy?: string }> {
-  const found: Array<{ where: string; image: string; pullPolicy?: string }> = [];
-  const visit = (value: any, where: string) => {
-    if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${where}[${i}]`));
-    } else if (value && typeof value === 'object') {
-      if (typeof value.image === 'string') found.push({ where, image: value.image, pullPolicy: value.imagePullPolicy });
-      for (const [k, v] of Object.entries(value)) visit(v, `${where}.${k}`);
-    }
-  };
-  objects.forEach(o => visit(o, `${o.kind}/${o.metadata?.name}`));
-  return found;
-}
-
-export function errorOf(build: () => unknown): string {
-  try {
-    build();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  throw new Error('expected an error, got none');
-}
+export { errorOf } from '../fixtures';
