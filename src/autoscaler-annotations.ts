@@ -19,7 +19,8 @@ export function capacityAnnotations(flavor: Flavor, labels: { [key: string]: str
   const annotations: { [key: string]: string } = {};
   if (capacity) {
     annotations[`${CAPACITY}/cpu`] = String(capacity.vcpus);
-    annotations[`${CAPACITY}/memory`] = mebibytesQuantity(capacity.memoryMiB);
+    // What the node really offers, not the flavor's RAM (see Flavor.nodeMemoryMiB).
+    annotations[`${CAPACITY}/memory`] = mebibytesQuantity(flavor.nodeMemoryMiB!);
     if (capacity.diskGiB !== undefined) annotations[`${CAPACITY}/ephemeral-disk`] = `${capacity.diskGiB}Gi`;
     if (capacity.gpus) {
       annotations[`${CAPACITY}/gpu-count`] = String(capacity.gpus);
@@ -32,7 +33,7 @@ export function capacityAnnotations(flavor: Flavor, labels: { [key: string]: str
   return annotations;
 }
 
-/** 8192 → `8Gi`, 1536 → `1536Mi`: a Kubernetes quantity equal to the flavor's RAM. */
+/** 8192 → `8Gi`, 1536 → `1536Mi`: a Kubernetes quantity of mebibytes. */
 function mebibytesQuantity(mib: number): string {
   return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${mib}Mi`;
 }

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import { parse as parseYaml } from 'yaml';
 import { DELETE_PROTECTION } from './gitops-annotations';
 import { InputErrors } from './input-errors';
 import { isDns1123Subdomain } from './rules';
@@ -11,6 +12,15 @@ export interface ExistingSecretCredentialsOptions {
    * @default "openstack"
    */
   readonly cloudName?: string;
+
+  /**
+   * The OpenStack endpoints present certificates of a private CA, whose PEM bundle the Secret
+   * holds under the key `cacert`: CAPO reads it there (`identityRef`: "The Secret may optionally
+   * contain a key named `cacert`"), and the cloud controller manager is pointed at it (`ca-file`
+   * in its cloud.conf). Without it, nodes of a private-CA cloud are never initialized.
+   * @default false
+   */
+  readonly privateCa?: boolean;
 }
 
 /** Credentials given inline. Their content is written to the synthesized output. */
@@ -44,6 +54,8 @@ export interface BoundCloudCredentials {
   readonly cloudsYaml?: string;
   /** The CA bundle of the OpenStack endpoints, when given inline. */
   readonly cacert?: string;
+  /** Whether the endpoints use a private CA, whose bundle is the `cacert` key of the Secret. */
+  readonly privateCa: boolean;
 }
 
 /** The cluster a credential is bound to: its name and namespace. */
@@ -72,7 +84,7 @@ export abstract class CloudCredentials {
    * @param secretName the Secret's name. Default: `<cluster>-cloud-config`.
    */
   public static fromSecretName(secretName?: string, options: ExistingSecretCredentialsOptions = {}): CloudCredentials {
-    return new ExistingSecretCredentials(secretName, options.cloudName ?? DEFAULT_CLOUD_NAME);
+    return new ExistingSecretCredentials(secretName, options ?? {});
   }
 
   /**
@@ -96,13 +108,20 @@ export abstract class CloudCredentials {
 class ExistingSecretCredentials extends CloudCredentials {
   public readonly inline = false;
 
-  constructor(private readonly secretName: string | undefined, private readonly cloudName: string) {
+  constructor(private readonly secretName: string | undefined, private readonly options: ExistingSecretCredentialsOptions) {
     super();
   }
 
   public _bind(scope: Construct, target: CredentialsTarget): BoundCloudCredentials {
-    const bound = { secretName: this.secretName ?? `${target.clusterName}-cloud-config`, cloudName: this.cloudName };
-    checkNames(scope, bound);
+    const bound = {
+      secretName: this.secretName ?? `${target.clusterName}-cloud-config`,
+      cloudName: this.options.cloudName ?? DEFAULT_CLOUD_NAME,
+      privateCa: this.options.privateCa ?? false,
+    };
+    const errors = checkNames(scope, bound, false);
+    errors.checkPropNames('ExistingSecretCredentialsOptions', this.options, ['cloudName', 'privateCa']);
+    errors.checkBoolean('credentials.privateCa', this.options.privateCa);
+    errors.throwIfAny();
     return bound;
   }
 }
@@ -119,9 +138,10 @@ class InlineCloudsYamlCredentials extends CloudCredentials {
     const cloudName = this.props.cloudName ?? DEFAULT_CLOUD_NAME;
     const errors = checkNames(scope, { secretName, cloudName }, false);
     // The values themselves are never printed: they are secret.
-    errors.check(typeof this.props.cloudsYaml === 'string' && this.props.cloudsYaml.trim() !== '', 'credentials.cloudsYaml', '<redacted>',
-      'must be the non-empty content of clouds.yaml');
-    errors.check(this.props.cacert === undefined || typeof this.props.cacert === 'string', 'credentials.cacert', '<redacted>', 'must be text (PEM)');
+    const cloudsProblem = cloudsYamlProblem(this.props.cloudsYaml, cloudName);
+    if (cloudsProblem) errors.add('credentials.cloudsYaml', '<redacted>', cloudsProblem);
+    const caProblem = caBundleProblem(this.props.cacert);
+    if (caProblem) errors.add('credentials.cacert', '<redacted>', caProblem);
     errors.throwIfAny();
     console.warn(
       `[warning] ${scope.node.path}: clouds.yaml is written to Secret ${target.namespace}/${secretName} in the `
@@ -141,7 +161,7 @@ class InlineCloudsYamlCredentials extends CloudCredentials {
         'clouds.yaml': base64(this.props.cloudsYaml),
       },
     });
-    return { secretName, cloudName, cloudsYaml: this.props.cloudsYaml, cacert: this.props.cacert };
+    return { secretName, cloudName, cloudsYaml: this.props.cloudsYaml, cacert: this.props.cacert, privateCa: !!this.props.cacert?.trim() };
   }
 }
 
@@ -157,6 +177,33 @@ function checkNames(scope: Construct, names: { secretName: string; cloudName: st
     'must name an entry of clouds.yaml: letters, digits, "_", "-" and "."');
   if (throwNow) errors.throwIfAny();
   return errors;
+}
+
+/** Why the text is not a clouds.yaml holding the named cloud, or undefined when it is. */
+function cloudsYamlProblem(text: unknown, cloudName: string): string | undefined {
+  if (typeof text !== 'string' || text.trim() === '') return 'must be the non-empty content of clouds.yaml';
+  let parsed: any;
+  try {
+    parsed = parseYaml(text);
+  } catch {
+    // The parser's message quotes the text: not repeated.
+    return 'must be valid YAML (the content of clouds.yaml)';
+  }
+  const clouds = parsed?.clouds;
+  if (typeof clouds !== 'object' || clouds === null) return 'must have a top-level "clouds" map (the content of clouds.yaml)';
+  if (typeof clouds[cloudName] !== 'object' || clouds[cloudName] === null) {
+    return `must have an entry "clouds.${cloudName}" (credentials.cloudName); it has ${Object.keys(clouds).map(c => `"${c}"`).join(', ') || 'none'}`;
+  }
+  return undefined;
+}
+
+/** Why the text is not a PEM CA bundle (e.g. a private key given by mistake), or undefined. */
+function caBundleProblem(text: unknown): string | undefined {
+  if (text === undefined) return undefined;
+  if (typeof text !== 'string') return 'must be text (PEM)';
+  if (/PRIVATE KEY-----/.test(text)) return 'must hold CA certificates only: it holds a private key, which must never be shared';
+  if (text.trim() !== '' && !/-----BEGIN CERTIFICATE-----/.test(text)) return 'must be PEM certificates ("-----BEGIN CERTIFICATE-----")';
+  return undefined;
 }
 
 function base64(text: string): string {

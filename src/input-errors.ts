@@ -41,6 +41,31 @@ export class InputErrors {
     return this.check(ok, prop, value, 'must map strings to strings');
   }
 
+  /**
+   * Records the problem unless `value` is undefined or a boolean: from untyped callers, the string
+   * "false" would otherwise read as true.
+   */
+  public checkBoolean(prop: string, value: unknown): boolean {
+    return value === undefined || this.check(typeof value === 'boolean', prop, value, 'must be true or false (a boolean, not a string)');
+  }
+
+  /**
+   * Checks a props object from an untyped caller: that it is an object, and that every key is a
+   * known prop (a misspelled prop would otherwise be ignored silently). Returns whether it is an
+   * object at all.
+   */
+  public checkPropNames(what: string, props: unknown, known: readonly string[]): boolean {
+    if (!this.check(typeof props === 'object' && props !== null && !Array.isArray(props), what, props, 'must be an object of props')) {
+      return false;
+    }
+    for (const key of Object.keys(props as object)) {
+      if (known.includes(key)) continue;
+      const near = closestName(key, known);
+      this.add(key, (props as any)[key], `is not a prop of ${what}${near ? ` (did you mean "${near}"?)` : ''}`);
+    }
+    return true;
+  }
+
   public get empty(): boolean {
     return this.messages.length === 0;
   }
@@ -63,9 +88,17 @@ export function formatErrors(messages: string[]): string {
   return `${messages.length} invalid input ${noun}:\n` + messages.map(m => `  - ${m}`).join('\n');
 }
 
-/** A short, one-line rendering of a prop value for error messages. */
+/**
+ * Text that looks like a credential: a PEM private key, or a `password:`/`secret=`-style entry (as
+ * in clouds.yaml). Error messages show `<redacted>` instead: a value given to the wrong prop may
+ * be secret.
+ */
+const SECRET_LOOKING = /-----BEGIN [A-Z ]*PRIVATE KEY-----|\b(password|passwd|secret|token|application_credential_secret)["']?\s*[:=]/i;
+
+/** A short, one-line rendering of a prop value for error messages; secret-looking text redacted. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
+  if (looksSecret(value)) return '"<redacted>"';
   if (typeof value === 'string') return JSON.stringify(value.length > 120 ? value.slice(0, 100) + `... (${value.length} characters)` : value);
   try {
     const json = JSON.stringify(value);
@@ -73,4 +106,36 @@ export function describeValue(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+function looksSecret(value: unknown): boolean {
+  if (typeof value === 'string') return SECRET_LOOKING.test(value);
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return SECRET_LOOKING.test(JSON.stringify(value));
+  } catch {
+    return false;
+  }
+}
+
+/** The known name closest to a misspelled one (at most 2 edits away, or differing in case only). */
+function closestName(name: string, known: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = candidate.toLowerCase() === name.toLowerCase() ? 0 : editDistance(name, candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
 }

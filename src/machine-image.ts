@@ -21,6 +21,15 @@ export class MachineImage {
   ) {}
 
   /**
+   * The problems of this image, as `[field, value, rule]` triples (field '' for the image itself).
+   * @internal
+   */
+  public _problems(): Array<[string, unknown, string]> {
+    const ok = typeof this.value === 'string' && this.value.trim() !== '';
+    return ok ? [] : [['', this.value, `must name an image (a non-empty ${this.kind})`]];
+  }
+
+  /**
    * The `image` field of an OpenStackMachineTemplate spec.
    * @internal
    */

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 
 /** The label every cluster carries, and add-ons select it by. */
 export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
@@ -10,7 +10,10 @@ export const CLUSTER_NAME_LABEL = 'cluster.x-k8s.io/cluster-name';
  */
 export const MAX_MACHINE_OWNER_NAME_LENGTH = 51;
 
-/** A reference to another object, as CAPI's `*Ref` fields take it. */
+/**
+ * A reference to another object, as CAPI's `*Ref` fields take it. The name is read when the app
+ * synthesizes: a template's name follows its spec as finally rendered (see rendered-name.ts).
+ */
 export function objectReference(target: ApiObject) {
-  return { apiVersion: target.apiVersion, kind: target.kind, name: target.name };
+  return { apiVersion: target.apiVersion, kind: target.kind, name: Lazy.any({ produce: () => target.name }) as string };
 }

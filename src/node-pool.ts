@@ -56,8 +56,9 @@ export interface NodePoolOptions {
   readonly autoscaling?: NodePoolAutoscaling;
 
   /**
-   * Number of nodes. With `autoscaling`, the initial size (the autoscaler owns it afterwards).
-   * @default - 1 without autoscaling; unset with autoscaling (CAPI starts at minSize)
+   * Number of nodes of a fixed-size pool. Refused with `autoscaling`: the autoscaler owns the size,
+   * and CAPI starts the pool at `minSize`.
+   * @default 1
    */
   readonly replicas?: number;
 
@@ -74,11 +75,38 @@ export interface NodePoolOptions {
   readonly taints?: NodeTaint[];
 
   /**
-   * Kubernetes version of the pool; at most three minor versions older than the control plane.
+   * Kubernetes version of the pool. Its minor must be the control plane's: CAPI's MachineSet
+   * preflight check `KubeadmVersionSkew` (on by default since CAPI v1.9) blocks new machines of a
+   * kubeadm pool whose minor differs, so such a pool could not scale up nor replace a machine.
    * @default - the cluster's version
    */
   readonly kubernetesVersion?: string;
+
+  /**
+   * Accept a pool one to three minors behind the control plane, for the window of an upgrade:
+   * the pool keeps its machines, but gets no new ones (scale-ups and remediation are blocked by
+   * the `KubeadmVersionSkew` preflight check) until it is upgraded. Synth prints a warning.
+   * @default false
+   */
+  readonly allowMinorVersionSkew?: boolean;
 }
+
+/** Every option of {@link NodePoolProps}: any other key is a misspelling. */
+const NODE_POOL_PROP_NAMES = [
+  'cluster', 'name', 'flavor', 'image', 'sshKeyName', 'failureDomain', 'autoscaling', 'replicas', 'labels', 'taints',
+  'kubernetesVersion', 'allowMinorVersionSkew',
+] as const;
+// Fails to compile when an option is added to the interface but not to the list.
+const ALL_NODE_POOL_PROPS_LISTED: Record<Exclude<keyof NodePoolProps, typeof NODE_POOL_PROP_NAMES[number]>, never> = {};
+void ALL_NODE_POOL_PROPS_LISTED;
+
+/**
+ * The node label cluster-autoscaler's clusterapi provider recognises GPU nodes by
+ * (cluster-autoscaler/cloudprovider/clusterapi/README.md, "Special note on GPU instances"): without
+ * it, the autoscaler takes a new GPU node for one without GPUs until the device plugin reports
+ * them, and scales up again.
+ */
+export const GPU_ACCELERATOR_LABEL = 'cluster-api/accelerator';
 
 /** Props of a {@link NodePool}. */
 export interface NodePoolProps extends NodePoolOptions {
@@ -103,10 +131,16 @@ export class NodePool extends Construct {
   public readonly machineTemplate: capo.OpenStackMachineTemplate;
   /** The `KubeadmConfigTemplate` the pool's nodes boot with. */
   public readonly bootstrapTemplate: capi.KubeadmConfigTemplate;
+  /** The most machines the pool runs: its autoscaling maximum, or its replicas. */
+  public readonly maxReplicas: number;
+  /** The labels the nodes register with (the pool's, and the GPU label for GPU flavors). */
+  public readonly nodeLabels: { [key: string]: string };
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
     const errors = new InputErrors(this);
+    errors.checkPropNames('NodePoolOptions', props, NODE_POOL_PROP_NAMES);
+    errors.throwIfAny();
     const cluster = props.cluster;
     this.cluster = cluster;
     this.name = props.name ?? id;
@@ -115,6 +149,7 @@ export class NodePool extends Construct {
     const taints = props.taints ?? [];
 
     errors.checkStringMap('labels', props.labels);
+    errors.checkBoolean('allowMinorVersionSkew', props.allowMinorVersionSkew);
     errors.checkList('taints', props.taints, t => typeof t === 'object' && t !== null, 'taints ({ key, value, effect })');
     if (props.autoscaling !== undefined) {
       errors.check(typeof props.autoscaling === 'object' && props.autoscaling !== null, 'autoscaling', props.autoscaling, 'must be { minSize, maxSize }');
@@ -124,6 +159,15 @@ export class NodePool extends Construct {
     cluster._registerNodePool(this, errors);
     errors.throwIfAny();
 
+    this.maxReplicas = props.autoscaling?.maxSize ?? props.replicas ?? 1;
+    this.nodeLabels = { ...gpuLabel(props.flavor), ...labels };
+    const skewed = props.kubernetesVersion !== undefined && minorOf(props.kubernetesVersion) !== minorOf(cluster.kubernetesVersion);
+    if (skewed && props.allowMinorVersionSkew) {
+      console.warn(`[warning] ${this.node.path}: pool "${this.name}" runs Kubernetes ${props.kubernetesVersion} beside a `
+        + `${cluster.kubernetesVersion} control plane: CAPI's KubeadmVersionSkew preflight check blocks its scale-ups and `
+        + 'machine replacements until the pool is upgraded to the control plane\'s minor.');
+    }
+
     const baseName = `${cluster.name}-${this.name}-worker`;
     this.machineTemplate = cluster._addMachineTemplate(this, 'MachineTemplate', baseName, {
       flavor: props.flavor,
@@ -131,7 +175,7 @@ export class NodePool extends Construct {
       sshKeyName: props.sshKeyName ?? cluster.sshKeyName,
     });
     this.bootstrapTemplate = cluster._bootstrapTemplateFor(this.name,
-      kubeletNodeRegistration({ nodeName: cluster.nodeName, labels, taints }));
+      kubeletNodeRegistration({ nodeName: cluster.nodeName, labels: this.nodeLabels, taints }));
 
     const autoscaling = props.autoscaling;
     this.machineDeployment = new capi.MachineDeployment(this, 'MachineDeployment', {
@@ -142,14 +186,14 @@ export class NodePool extends Construct {
         annotations: autoscaling ? {
           [MIN_SIZE_ANNOTATION]: String(autoscaling.minSize),
           [MAX_SIZE_ANNOTATION]: String(autoscaling.maxSize),
-          ...capacityAnnotations(props.flavor, labels, taints),
+          ...capacityAnnotations(props.flavor, this.nodeLabels, taints),
         } : undefined,
       },
       spec: {
         clusterName: cluster.name,
-        // With autoscaling the autoscaler owns the size: a replicas field re-applied by GitOps
-        // would fight it. CAPI starts the pool at minSize.
-        replicas: autoscaling ? props.replicas : props.replicas ?? 1,
+        // With autoscaling the autoscaler owns the size (replicas is refused): a replicas field
+        // re-applied by GitOps would fight it. CAPI starts the pool at minSize.
+        replicas: autoscaling ? undefined : props.replicas ?? 1,
         selector: { matchLabels: {} },
         template: {
           spec: {
@@ -179,8 +223,8 @@ function checkNodePoolProps(
   if (errors.check(props.flavor instanceof Flavor, 'flavor', props.flavor, 'must be a Flavor (Flavor.of or Flavor.named)')) {
     for (const [field, value, rule] of props.flavor._problems()) errors.add(`flavor.${field}`, value, rule);
   }
-  if (props.image !== undefined) {
-    errors.check(props.image instanceof MachineImage, 'image', props.image, 'must be a MachineImage');
+  if (props.image !== undefined && errors.check(props.image instanceof MachineImage, 'image', props.image, 'must be a MachineImage')) {
+    for (const [, value, rule] of props.image._problems()) errors.add('image', value, rule);
   }
 
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
@@ -191,10 +235,9 @@ function checkNodePoolProps(
     const maxOk = errors.check(isCount(a.maxSize) && a.maxSize > 0, 'autoscaling.maxSize', a.maxSize, 'must be a positive whole number');
     if (minOk && maxOk) {
       errors.check(a.minSize <= a.maxSize, 'autoscaling.minSize', a.minSize, `must not exceed autoscaling.maxSize (${a.maxSize})`);
-      if (props.replicas !== undefined && isCount(props.replicas)) {
-        errors.check(props.replicas >= a.minSize && props.replicas <= a.maxSize, 'replicas', props.replicas,
-          `must lie within autoscaling.minSize..maxSize (${a.minSize}..${a.maxSize})`);
-      }
+      errors.check(props.replicas === undefined, 'replicas', props.replicas,
+        'must be unset with autoscaling: the autoscaler owns the size, and a replicas field re-applied by GitOps after '
+        + 'each scale event would fight it (CAPI starts the pool at autoscaling.minSize)');
       if (a.minSize === 0 && props.flavor instanceof Flavor) {
         errors.check(props.flavor.capacity !== undefined, 'flavor', props.flavor.name,
           'must state its vCPUs and memory (Flavor.of) for the autoscaler to scale the pool from zero');
@@ -206,7 +249,11 @@ function checkNodePoolProps(
     if (errors.check(parseKubernetesVersion(props.kubernetesVersion) !== undefined, 'kubernetesVersion', props.kubernetesVersion, KUBERNETES_VERSION_RULE)
       && parseKubernetesVersion(cluster.kubernetesVersion)) {
       const skew = kubeletSkewProblem(cluster.kubernetesVersion, props.kubernetesVersion);
-      if (skew) errors.add('kubernetesVersion', props.kubernetesVersion, skew);
+      if (skew) {errors.add('kubernetesVersion', props.kubernetesVersion, skew);} else if (!props.allowMinorVersionSkew && minorOf(props.kubernetesVersion) !== minorOf(cluster.kubernetesVersion)) {
+        errors.add('kubernetesVersion', props.kubernetesVersion, `must have the control plane's minor (${cluster.kubernetesVersion}): `
+          + 'CAPI\'s KubeadmVersionSkew preflight check blocks new machines of a kubeadm pool on another minor, so the pool '
+          + 'could never scale up nor replace a machine. Set allowMinorVersionSkew for the window of an upgrade');
+      }
     }
   }
 
@@ -226,4 +273,17 @@ function checkNodePoolProps(
     }
     errors.check(effects.includes(taint?.effect), `taints[${i}].effect`, taint?.effect, `must be one of ${effects.join(', ')}`);
   });
+}
+
+function minorOf(version: string): string {
+  const v = parseKubernetesVersion(version);
+  return v ? `${v.major}.${v.minor}` : version;
+}
+
+/** `cluster-api/accelerator=<gpu type>` for a flavor with GPUs, the type made a valid label value. */
+function gpuLabel(flavor: Flavor): { [key: string]: string } {
+  const capacity = flavor.capacity;
+  if (!capacity?.gpus) return {};
+  const value = (capacity.gpuType ?? 'gpu').replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 63);
+  return { [GPU_ACCELERATOR_LABEL]: value || 'gpu' };
 }

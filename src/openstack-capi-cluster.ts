@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import {
@@ -8,7 +9,7 @@ import { canonicalJson, shortHash } from './canonical-json';
 import * as capi from './capi';
 import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
 import { Flavor } from './flavor';
-import { PRUNE_PROTECTION } from './gitops-annotations';
+import { DELETE_PROTECTION, PRUNE_PROTECTION } from './gitops-annotations';
 import * as capo from './imports/infrastructure.cluster.x-k8s.io';
 import { InputErrors } from './input-errors';
 import { isIpv4Address, Ipv4Network, overlaps, parseIpv4Cidr } from './ipv4';
@@ -17,8 +18,11 @@ import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-ve
 import { MachineImage } from './machine-image';
 import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH, objectReference } from './naming';
 import { NodePool, NodePoolOptions } from './node-pool';
-import { DNS1123_LABEL_RULE, isDns1123Label, isUuid, labelKeyProblem, labelValueProblem } from './rules';
+import { nameAfterRenderedSpec } from './rendered-name';
+import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid, labelKeyProblem, labelValueProblem } from './rules';
 import { SecurityGroupRule } from './security-group-rule';
+import { UpstreamVersions } from './validation/upstream-versions';
+import { workloadVersionProblem } from './workload-kubernetes-versions';
 
 /** Props of an {@link OpenStackCapiCluster}. */
 export interface OpenStackCapiClusterProps {
@@ -141,7 +145,25 @@ export interface OpenStackCapiClusterProps {
    * @default true
    */
   readonly templateHashing?: boolean;
+
+  /**
+   * The Cluster API and OpenStack provider releases of the management cluster: they decide which
+   * Kubernetes versions the cluster may run, and which schemas its objects are checked against.
+   * @default UpstreamVersions.DEFAULT
+   */
+  readonly upstreamVersions?: UpstreamVersions;
 }
+
+/** Every prop of {@link OpenStackCapiClusterProps}: any other key is a misspelling. */
+const CLUSTER_PROP_NAMES = [
+  'name', 'namespace', 'createNamespace', 'kubernetesVersion', 'podCidrs', 'serviceCidrs', 'serviceDomain',
+  'apiServerLoadBalancer', 'externalNetworkId', 'nodeCidr', 'dnsNameservers', 'allowAllInClusterTraffic',
+  'securityGroupRules', 'controlPlaneFlavor', 'controlPlaneReplicas', 'image', 'sshKeyName', 'nodeName',
+  'credentials', 'labels', 'templateHashing', 'upstreamVersions',
+] as const;
+// Fails to compile when a prop is added to the interface but not to the list.
+const ALL_CLUSTER_PROPS_LISTED: Record<Exclude<keyof OpenStackCapiClusterProps, typeof CLUSTER_PROP_NAMES[number]>, never> = {};
+void ALL_CLUSTER_PROPS_LISTED;
 
 /** The default pod CIDR: Calico's default IP pool. */
 export const DEFAULT_POD_CIDR = '192.168.0.0/16';
@@ -149,6 +171,19 @@ export const DEFAULT_POD_CIDR = '192.168.0.0/16';
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 /** The default node subnet (CAPO's cluster template). */
 export const DEFAULT_NODE_CIDR = '10.6.0.0/24';
+
+/**
+ * kubeadm refuses a service subnet with more than 2^20 addresses: an IPv4 prefix of at least /12
+ * (kubeadm `ValidateServiceSubnetSize`, `MaximumBitsForServiceSubnet`).
+ */
+const MIN_SERVICE_PREFIX = 12;
+/**
+ * kube-controller-manager gives each node a /24 of the pod network (`--node-cidr-mask-size`,
+ * kubeadm's default for IPv4); kubeadm refuses a pod subnet smaller than that, or more than 16
+ * bits larger (kubeadm `ValidatePodSubnetNodeMask`, `PodSubnetNodeMaskMaxDiff`).
+ */
+const NODE_CIDR_MASK_SIZE = 24;
+const POD_SUBNET_NODE_MASK_MAX_DIFF = 16;
 
 /**
  * A Cluster API cluster on OpenStack: `Cluster`, `OpenStackCluster`, an HA `KubeadmControlPlane`
@@ -181,6 +216,14 @@ export class OpenStackCapiCluster extends Construct {
   public readonly credentials: BoundCloudCredentials;
   /** Labels add-ons select this cluster by. */
   public readonly selectorLabels: { [key: string]: string };
+  /** Extra rules of the security group shared by all nodes (add-ons check theirs are there). */
+  public readonly securityGroupRules: SecurityGroupRule[];
+  /** Whether the API server is behind an Octavia load balancer. */
+  public readonly apiServerLoadBalancer: boolean;
+  /** Whether all traffic flows between the cluster's nodes. */
+  public readonly allowAllInClusterTraffic: boolean;
+  /** The management cluster's Cluster API and OpenStack provider releases. */
+  public readonly upstreamVersions: UpstreamVersions;
 
   /** The `Cluster` object. */
   public readonly clusterObject: capi.Cluster;
@@ -197,6 +240,9 @@ export class OpenStackCapiCluster extends Construct {
   constructor(scope: Construct, id: string, props: OpenStackCapiClusterProps) {
     super(scope, id);
     const errors = new InputErrors(this);
+    // From JavaScript or configuration files, props may be anything: refuse before reading them.
+    errors.checkPropNames('OpenStackCapiClusterProps', props, CLUSTER_PROP_NAMES);
+    errors.throwIfAny();
 
     this.name = props.name ?? id;
     this.namespace = props.namespace ?? this.name;
@@ -212,6 +258,9 @@ export class OpenStackCapiCluster extends Construct {
     const controlPlaneReplicas = props.controlPlaneReplicas ?? 3;
     const nodeCidr = props.nodeCidr ?? DEFAULT_NODE_CIDR;
     const labels = props.labels ?? {};
+    this.allowAllInClusterTraffic = props.allowAllInClusterTraffic ?? true;
+    this.apiServerLoadBalancer = props.apiServerLoadBalancer ?? true;
+    this.upstreamVersions = props.upstreamVersions ?? UpstreamVersions.DEFAULT;
 
     // Shapes first (props may come from untyped code or configuration), then the rules.
     checkClusterPropShapes(errors, props);
@@ -220,9 +269,12 @@ export class OpenStackCapiCluster extends Construct {
     errors.throwIfAny();
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
+    this.securityGroupRules = [...(props.securityGroupRules ?? [])];
 
     if ((props.createNamespace ?? true) && claimNamespace(this, this.namespace)) {
-      new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace } });
+      // Never pruned nor deleted by a GitOps tool: deleting the namespace deletes the credentials
+      // CAPO needs to delete the servers, and the OpenStack resources leak (see the README).
+      new k8s.KubeNamespace(this, 'Namespace', { metadata: { name: this.namespace, annotations: { ...DELETE_PROTECTION } } });
     }
 
     this.credentials = (props.credentials ?? CloudCredentials.fromSecretName())._bind(this, {
@@ -240,11 +292,11 @@ export class OpenStackCapiCluster extends Construct {
     this.openStackCluster = new capo.OpenStackCluster(this, 'OpenStackCluster', {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
-        apiServerLoadBalancer: { enabled: props.apiServerLoadBalancer ?? true },
+        apiServerLoadBalancer: { enabled: this.apiServerLoadBalancer },
         externalNetwork: this.externalNetworkId ? { id: this.externalNetworkId } : undefined,
         identityRef: { cloudName: this.credentials.cloudName, name: this.credentials.secretName },
         managedSecurityGroups: {
-          allowAllInClusterTraffic: props.allowAllInClusterTraffic ?? true,
+          allowAllInClusterTraffic: this.allowAllInClusterTraffic,
           allNodesSecurityGroupRules: props.securityGroupRules?.length
             ? props.securityGroupRules.map(rule => rule._toSpec())
             : undefined,
@@ -271,6 +323,8 @@ export class OpenStackCapiCluster extends Construct {
         version: this.kubernetesVersion,
       },
     });
+
+    this.node.addValidation({ validate: () => this.nodeSubnetProblems(nodeCidr, controlPlaneReplicas) });
 
     this.clusterObject = new capi.Cluster(this, 'Cluster', {
       metadata: {
@@ -323,6 +377,26 @@ export class OpenStackCapiCluster extends Construct {
     return new AutoscalerAddon(this, 'Autoscaler', { ...options, cluster: this });
   }
 
+  /**
+   * The node subnet must hold an address for every machine at the largest size of the cluster:
+   * each pool at its maximum plus one machine of rollout surge (MachineDeployment `maxSurge` 1),
+   * the control plane plus one (KCP rollouts surge by one), and the addresses Neutron and Octavia
+   * take: network, broadcast, gateway, DHCP port, and the load balancer's VIP and two amphora
+   * ports (active-standby).
+   */
+  private nodeSubnetProblems(nodeCidr: string, controlPlaneReplicas: number): string[] {
+    const network = parseIpv4Cidr(nodeCidr);
+    if (typeof network === 'string') return [];
+    const reserved = 4 + (this.apiServerLoadBalancer ? 3 : 0);
+    const machines = controlPlaneReplicas + 1 + this.pools.reduce((sum, pool) => sum + pool.maxReplicas + 1, 0);
+    const addresses = 2 ** (32 - network.prefixLength);
+    if (machines + reserved <= addresses) return [];
+    const errors = new InputErrors(this);
+    errors.add('nodeCidr', nodeCidr, `has ${addresses} addresses, too few for ${machines} machines at full size and during rollouts `
+      + `(control plane + 1, each pool's maximum + 1) and ${reserved} addresses Neutron and Octavia reserve: choose a larger subnet`);
+    return errors.lines;
+  }
+
   /** Refuses a second child of the same id (constructs would throw an error of its own). */
   private checkIdIsFree(prop: string, id: string): void {
     const existing = this.node.tryFindChild(id);
@@ -339,22 +413,16 @@ export class OpenStackCapiCluster extends Construct {
   }
 
   /**
-   * Registers a pool, refusing a second pool of the same name.
+   * Registers a pool whose props are valid, refusing a second pool of the same name.
    * @internal
    */
   public _registerNodePool(pool: NodePool, errors: InputErrors): void {
     const clash = this.pools.find(p => p.name === pool.name);
     errors.check(!clash, 'name', pool.name, `must be unique within cluster "${this.name}": ${clash?.node.path} has it already`);
-    this.pools.push(pool);
+    // A refused pool is not part of the cluster: the app may go on without it.
+    if (errors.empty) this.pools.push(pool);
   }
 
-  /**
-   * The name of a template: the base name, followed by a short hash of its spec when hashing is on.
-   * @internal
-   */
-  public _templateName(baseName: string, spec: unknown): string {
-    return this.templateHashing ? `${baseName}-${shortHash(spec)}` : baseName;
-  }
 
   /**
    * Creates an OpenStackMachineTemplate for servers of the given flavor, image and key.
@@ -372,10 +440,7 @@ export class OpenStackCapiCluster extends Construct {
         },
       },
     };
-    return new capo.OpenStackMachineTemplate(scope, id, {
-      metadata: this.templateMetadata(baseName, spec),
-      spec,
-    });
+    return this.nameTemplate(new capo.OpenStackMachineTemplate(scope, id, { metadata: this.templateMetadata(baseName), spec }), baseName);
   }
 
   /**
@@ -395,18 +460,24 @@ export class OpenStackCapiCluster extends Construct {
     // With hashing, the hash tells templates apart: a name that depended on the first pool using
     // a template would change when that pool goes, and roll the other pools' machines for nothing.
     const baseName = isDefault || this.templateHashing ? `${this.name}-config-template` : `${this.name}-${poolName}-config-template`;
-    const metadata = this.templateMetadata(baseName, spec);
-    const template = new capi.KubeadmConfigTemplate(this, `KubeadmConfigTemplate-${metadata.name}`, { metadata, spec });
+    const id = `KubeadmConfigTemplate-${baseName}${this.templateHashing ? `-${shortHash(spec)}` : ''}`;
+    const template = this.nameTemplate(new capi.KubeadmConfigTemplate(this, id, { metadata: this.templateMetadata(baseName), spec }), baseName);
     this.bootstrapTemplates.set(key, template);
     return template;
   }
 
-  private templateMetadata(baseName: string, spec: unknown) {
+  private templateMetadata(baseName: string) {
     return {
-      name: this._templateName(baseName, spec),
+      name: baseName,
       namespace: this.namespace,
       annotations: this.templateHashing ? { ...PRUNE_PROTECTION } : undefined,
     };
+  }
+
+  /** With hashing on, the template's name ends with a hash of its spec as finally rendered. */
+  private nameTemplate<T extends ApiObject>(template: T, baseName: string): T {
+    if (this.templateHashing) nameAfterRenderedSpec(template, baseName);
+    return template;
   }
 }
 
@@ -432,6 +503,16 @@ function checkClusterPropShapes(errors: InputErrors, props: OpenStackCapiCluster
   errors.checkList('dnsNameservers', props.dnsNameservers, isString, 'IPv4 address strings');
   errors.checkList('securityGroupRules', props.securityGroupRules, r => r instanceof SecurityGroupRule, 'SecurityGroupRule (e.g. SecurityGroupRule.custom)');
   errors.checkStringMap('labels', props.labels);
+  for (const prop of ['createNamespace', 'apiServerLoadBalancer', 'allowAllInClusterTraffic', 'templateHashing'] as const) {
+    errors.checkBoolean(prop, props[prop]);
+  }
+  if (props.controlPlaneReplicas !== undefined) {
+    errors.check(typeof props.controlPlaneReplicas === 'number', 'controlPlaneReplicas', props.controlPlaneReplicas, 'must be a number');
+  }
+  if (props.upstreamVersions !== undefined) {
+    errors.check(props.upstreamVersions instanceof UpstreamVersions, 'upstreamVersions', props.upstreamVersions,
+      'must be an UpstreamVersions (e.g. UpstreamVersions.CAPI_1_10_CAPO_0_12)');
+  }
   if (props.credentials !== undefined) {
     errors.check(props.credentials instanceof CloudCredentials, 'credentials', props.credentials,
       'must be CloudCredentials (CloudCredentials.fromSecretName or fromCloudsYaml)');
@@ -451,21 +532,36 @@ function checkClusterProps(
   if (props.namespace !== undefined) {
     errors.check(isDns1123Label(props.namespace), 'namespace', props.namespace, DNS1123_LABEL_RULE);
   }
-  errors.check(parseKubernetesVersion(props.kubernetesVersion) !== undefined, 'kubernetesVersion', props.kubernetesVersion, KUBERNETES_VERSION_RULE);
+  const version = parseKubernetesVersion(props.kubernetesVersion);
+  if (errors.check(version !== undefined, 'kubernetesVersion', props.kubernetesVersion, KUBERNETES_VERSION_RULE)) {
+    const problem = version!.major === 1 ? workloadVersionProblem(cluster.upstreamVersions, version!.minor) : 'must be a Kubernetes 1.x version';
+    if (problem) errors.add('kubernetesVersion', props.kubernetesVersion, problem);
+  }
+  if (props.serviceDomain !== undefined) {
+    errors.check(isDns1123Subdomain(props.serviceDomain), 'serviceDomain', props.serviceDomain,
+      'must be a DNS-1123 subdomain, e.g. "cluster.local" (kubeadm networking.dnsDomain)');
+  }
 
   const replicas = resolved.controlPlaneReplicas;
   errors.check(Number.isInteger(replicas) && replicas > 0 && replicas % 2 === 1, 'controlPlaneReplicas', replicas,
     'must be an odd number (1, 3, 5...) so etcd keeps quorum');
+  errors.check(!(props.apiServerLoadBalancer === false && replicas > 1), 'apiServerLoadBalancer', false,
+    `must be true with ${replicas} control plane machines: without a load balancer CAPO gives the API server one floating IP, `
+    + 'attached to a single control plane machine and moved when that machine goes');
 
   if (errors.check(props.controlPlaneFlavor instanceof Flavor, 'controlPlaneFlavor', props.controlPlaneFlavor, 'must be a Flavor (Flavor.named or Flavor.of)')) {
     for (const [field, value, rule] of props.controlPlaneFlavor._problems()) errors.add(`controlPlaneFlavor.${field}`, value, rule);
   }
   errors.check(props.image instanceof MachineImage, 'image', props.image, 'must be a MachineImage (MachineImage.fromName or fromId)');
   if (props.image instanceof MachineImage) {
-    errors.check(typeof props.image.value === 'string' && props.image.value.length > 0, 'image', props.image.value, 'must name an image');
+    for (const [field, value, rule] of props.image._problems()) errors.add(field ? `image.${field}` : 'image', value, rule);
   }
   if (props.externalNetworkId !== undefined) {
     errors.check(isUuid(props.externalNetworkId), 'externalNetworkId', props.externalNetworkId, 'must be a network UUID, e.g. "6c90b532-7ba0-418a-a276-5ae55060b5b0"');
+  }
+  if (props.sshKeyName !== undefined) {
+    // Nova key pair names are one line of printable characters, at most 255 (Nova API, key pairs).
+    errors.check(/^[\x20-\x7e]{1,255}$/.test(props.sshKeyName), 'sshKeyName', props.sshKeyName, 'must be a Nova key pair name: one line of printable characters, at most 255');
   }
   for (const [i, server] of (props.dnsNameservers ?? []).entries()) {
     errors.check(isIpv4Address(server), `dnsNameservers[${i}]`, server, 'must be an IPv4 address');
@@ -482,6 +578,17 @@ function checkClusterProps(
   (cluster.serviceCidrs ?? [DEFAULT_SERVICE_CIDR]).forEach((cidr, i) =>
     parse(cluster.serviceCidrs ? `serviceCidrs[${i}]` : 'serviceCidrs (default)', cidr));
   parse('nodeCidr', resolved.nodeCidr);
+  const [firstPods, ...others] = networks;
+  if (firstPods?.prop === 'podCidrs[0]') {
+    const prefix = firstPods.network.prefixLength;
+    errors.check(prefix <= NODE_CIDR_MASK_SIZE && NODE_CIDR_MASK_SIZE - prefix <= POD_SUBNET_NODE_MASK_MAX_DIFF, 'podCidrs[0]', firstPods.network.cidr,
+      `must be between /${NODE_CIDR_MASK_SIZE - POD_SUBNET_NODE_MASK_MAX_DIFF} and /${NODE_CIDR_MASK_SIZE}: each node gets a /${NODE_CIDR_MASK_SIZE} of it `
+      + '(kubeadm refuses a pod subnet smaller than the node mask, or more than 16 bits larger)');
+  }
+  for (const service of others.filter(n => n.prop.startsWith('serviceCidrs'))) {
+    errors.check(service.network.prefixLength >= MIN_SERVICE_PREFIX, service.prop, service.network.cidr,
+      `must be /${MIN_SERVICE_PREFIX} or smaller: kubeadm refuses a service subnet of more than 2^20 addresses`);
+  }
   for (let i = 0; i < networks.length; i++) {
     for (let j = i + 1; j < networks.length; j++) {
       if (overlaps(networks[i].network, networks[j].network)) {

@@ -46,12 +46,14 @@ const DIFFERENCES: Array<{ why: string; apply: (obj: any) => void }> = [
     },
   },
   {
-    why: 'The memory capacity is the flavor\'s RAM exactly ("8Gi" for 8192 MiB): the post\'s "8G" is '
-      + '8×10^9 bytes, less than the flavor has.',
+    why: 'The memory capacity is what a node of the flavor offers, not its RAM (the post\'s "8G"): the kernel keeps '
+      + 'RAM/64 + 128 MiB and the kubelet evicts below 100 MiB, so 8192 MiB of RAM announce 7836Mi (Flavor.nodeMemoryMiB). '
+      + 'Announcing more lets the autoscaler pick a pool whose node cannot fit the pod.',
     apply: obj => {
       const annotations = obj.metadata.annotations ?? {};
       const key = 'capacity.cluster-autoscaler.kubernetes.io/memory';
-      if (annotations[key]) annotations[key] = annotations[key].replace(/G$/, 'Gi');
+      const announced: { [post: string]: string } = { '8G': '7836Mi', '4G': '3804Mi' };
+      if (annotations[key]) annotations[key] = announced[annotations[key]];
     },
   },
 ];

@@ -1,4 +1,4 @@
-import { Testing } from 'cdk8s';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { Flavor, MachineImage, NodePool, TaintEffect } from '../src';
 import { clusterChart, objectOf, WORKER_FLAVOR } from './fixtures';
 
@@ -35,7 +35,7 @@ describe('NodePool', () => {
     expect(objectOf(Testing.synth(chart), 'MachineDeployment').spec.replicas).toBe(1);
   });
 
-  test('autoscaling from zero: min/max and capacity from the flavor, replicas left to the autoscaler', () => {
+  test('autoscaling from zero: min/max and capacity from the flavor, replicas left to the autoscaler, GPUs labelled', () => {
     const { chart, cluster } = clusterChart();
     cluster.addNodePool('gpu', {
       flavor: Flavor.of('g1.large', { vcpus: 8, memoryMiB: 30720, diskGiB: 100, gpus: 1, gpuType: 'nvidia.com/gpu' }),
@@ -47,25 +47,51 @@ describe('NodePool', () => {
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '0',
       'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '4',
       [`${CAPACITY}/cpu`]: '8',
-      [`${CAPACITY}/memory`]: '30Gi',
+      // 30720 MiB of RAM - 480 (kernel page tables, RAM/64) - 128 (kernel) - 100 (kubelet eviction)
+      [`${CAPACITY}/memory`]: '30012Mi',
       [`${CAPACITY}/ephemeral-disk`]: '100Gi',
       [`${CAPACITY}/gpu-count`]: '1',
       [`${CAPACITY}/gpu-type`]: 'nvidia.com/gpu',
+      // The autoscaler's clusterapi README: GPU nodes carry cluster-api/accelerator=<gpu type>.
+      [`${CAPACITY}/labels`]: 'cluster-api/accelerator=nvidia.com-gpu',
     });
+    const template = objectOf(Testing.synth(chart), 'KubeadmConfigTemplate');
+    expect(template.spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs['node-labels']).toBe('cluster-api/accelerator=nvidia.com-gpu');
+  });
+
+  test('a GPU label of the pool\'s own is kept', () => {
+    const { chart, cluster } = clusterChart();
+    cluster.addNodePool('gpu', {
+      flavor: Flavor.of('g1', { vcpus: 8, memoryMiB: 30720, gpus: 2 }),
+      labels: { 'cluster-api/accelerator': 'a100' },
+    });
+    const template = objectOf(Testing.synth(chart), 'KubeadmConfigTemplate');
+    expect(template.spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs['node-labels']).toBe('cluster-api/accelerator=a100');
+  });
+
+  test('announced memory is what the node offers, not the flavor\'s RAM; a flavor may state it', () => {
+    const memoryOf = (flavor: Flavor) => {
+      const { chart, cluster } = clusterChart();
+      cluster.addNodePool('p', { flavor, autoscaling: { minSize: 0, maxSize: 1 } });
+      return objectOf(Testing.synth(chart), 'MachineDeployment').metadata.annotations[`${CAPACITY}/memory`];
+    };
+    // 8192 - 128 - 128 - 100: a real 8 GiB VM reports about 7.8 GiB to the kubelet.
+    expect(memoryOf(Flavor.of('m', { vcpus: 2, memoryMiB: 8192 }))).toBe('7836Mi');
+    expect(memoryOf(Flavor.of('m', { vcpus: 2, memoryMiB: 8192, nodeMemoryMiB: 7168 }))).toBe('7Gi');
   });
 
   test('memory that is not a whole number of GiB is given in Mi', () => {
     const { chart, cluster } = clusterChart();
     cluster.addNodePool('odd', { flavor: Flavor.of('odd', { vcpus: 1, memoryMiB: 1536 }), autoscaling: { minSize: 0, maxSize: 1 } });
     const annotations = objectOf(Testing.synth(chart), 'MachineDeployment').metadata.annotations;
-    expect(annotations[`${CAPACITY}/memory`]).toBe('1536Mi');
+    expect(annotations[`${CAPACITY}/memory`]).toBe('1284Mi');
     expect(annotations[`${CAPACITY}/ephemeral-disk`]).toBeUndefined();
   });
 
-  test('an initial size within the limits is kept', () => {
+  test('an autoscaled pool never carries replicas: CAPI starts it at minSize', () => {
     const { chart, cluster } = clusterChart();
-    cluster.addNodePool('p', { flavor: WORKER_FLAVOR, autoscaling: { minSize: 1, maxSize: 5 }, replicas: 2 });
-    expect(objectOf(Testing.synth(chart), 'MachineDeployment').spec.replicas).toBe(2);
+    cluster.addNodePool('p', { flavor: WORKER_FLAVOR, autoscaling: { minSize: 1, maxSize: 5 } });
+    expect(objectOf(Testing.synth(chart), 'MachineDeployment').spec).not.toHaveProperty('replicas');
   });
 
   test('labels and taints register through kubelet and are announced to the autoscaler', () => {
@@ -122,6 +148,7 @@ describe('NodePool', () => {
       image: MachineImage.fromName('ubuntu-2204-kube-v1.31.6'),
       sshKeyName: 'team',
       kubernetesVersion: 'v1.31.6',
+      allowMinorVersionSkew: true,
     });
     const manifests = Testing.synth(chart);
     expect(objectOf(manifests, 'MachineDeployment').spec.template.spec.version).toBe('v1.31.6');
@@ -152,5 +179,37 @@ describe('NodePool', () => {
     const { chart, cluster } = clusterChart();
     new NodePool(chart, 'standalone', { cluster, flavor: WORKER_FLAVOR });
     expect(objectOf(Testing.synth(chart), 'MachineDeployment').metadata.name).toBe('demo-standalone-worker');
+  });
+});
+
+describe('template names follow the spec as finally rendered', () => {
+  const refs = (manifests: any[]) => ({
+    worker: objectOf(manifests, 'MachineDeployment').spec.template.spec.infrastructureRef.name,
+    bootstrap: objectOf(manifests, 'MachineDeployment').spec.template.spec.bootstrap.configRef.name,
+    controlPlane: objectOf(manifests, 'KubeadmControlPlane').spec.machineTemplate.infrastructureRef.name,
+  });
+
+  test.each([
+    ['a pool\'s machine template', 'worker', (pool: NodePool) => ApiObject.of(pool.machineTemplate).addJsonPatch(JsonPatch.add('/spec/template/spec/configDrive', true))],
+    ['a pool\'s bootstrap template', 'bootstrap', (pool: NodePool) => ApiObject.of(pool.bootstrapTemplate).addJsonPatch(
+      JsonPatch.add('/spec/template/spec/preKubeadmCommands', ['echo hello']))],
+    ['the control plane machine template', 'controlPlane', (pool: NodePool) => ApiObject.of(pool.cluster.controlPlaneMachineTemplate).addJsonPatch(
+      JsonPatch.replace('/spec/template/spec/flavor', 'm1.xxlarge'))],
+  ] as const)('a patch on %s renames it, and its users follow', (_what, which, patch) => {
+    const { chart, cluster } = clusterChart();
+    const pool = cluster.addNodePool('p', { flavor: WORKER_FLAVOR });
+    const before = refs(Testing.synth(chart));
+    patch(pool);
+    const manifests = Testing.synth(chart);
+    const after = refs(manifests);
+    expect(after[which]).not.toBe(before[which]);
+    expect(after[which]).toMatch(/-[0-9a-f]{8}$/);
+    // Only the patched template changes name; the referenced object exists under the new name.
+    for (const other of Object.keys(before) as Array<keyof typeof before>) {
+      if (other !== which) expect(after[other]).toBe(before[other]);
+    }
+    expect(manifests.filter(m => m.metadata.name === after[which])).toHaveLength(1);
+    const templateNames = [pool.machineTemplate.name, pool.bootstrapTemplate.name, cluster.controlPlaneMachineTemplate.name];
+    expect(templateNames).toContain(after[which]);
   });
 });

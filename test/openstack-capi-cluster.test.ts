@@ -39,6 +39,7 @@ describe('OpenStackCapiCluster', () => {
   test('OpenStackCluster: load balancer, external network, subnet, DNS, security groups, credentials', () => {
     const { chart } = clusterChart({
       apiServerLoadBalancer: false,
+      controlPlaneReplicas: 1,
       externalNetworkId: '6c90b532-7ba0-418a-a276-5ae55060b5b0',
       nodeCidr: '10.8.0.0/24',
       dnsNameservers: ['1.1.1.1'],
@@ -104,7 +105,7 @@ describe('OpenStackCapiCluster', () => {
 
   test('inline clouds.yaml is an explicit opt-in: a labelled, protected Secret and a warning', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
-    const { chart } = clusterChart({ credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: {}\n' }) });
+    const { chart } = clusterChart({ credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: {openstack: {}}\n' }) });
     const secret = objectOf(Testing.synth(chart), 'Secret');
     expect(secret.metadata).toEqual({
       name: 'demo-cloud-config',
@@ -112,7 +113,7 @@ describe('OpenStackCapiCluster', () => {
       labels: { 'clusterctl.cluster.x-k8s.io/move': 'true' },
       annotations: { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
     });
-    expect(secret.data).toEqual({ 'cacert': 'Cg==', 'clouds.yaml': Buffer.from('clouds: {}\n').toString('base64') });
+    expect(secret.data).toEqual({ 'cacert': 'Cg==', 'clouds.yaml': Buffer.from('clouds: {openstack: {}}\n').toString('base64') });
     expect(warn).toHaveBeenCalledWith(expect.stringContaining('Do not commit it to Git unencrypted'));
     warn.mockRestore();
   });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
-  AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, ManagedSecurityGroup, NodePoolOptions,
+  AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, ManagedSecurityGroup, NodePool, NodePoolOptions,
   OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
 } from '../src';
 import { errorOf, MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
@@ -57,6 +57,25 @@ const CLUSTER_CASES: Array<[string, Partial<OpenStackCapiClusterProps>, RegExp]>
   ['a list prop that is not a list', { podCidrs: '10.0.0.0/8' as any }, /podCidrs = "10.0.0.0\/8": must be a list of CIDR strings/],
   ['a security group rule that is not a SecurityGroupRule', { securityGroupRules: [{ name: 'x' } as any] },
     /securityGroupRules\[0\] = \{"name":"x"\}: must be SecurityGroupRule/],
+  ['a misspelled prop', { podCIDRs: ['10.0.0.0/8'] } as any, /test\/demo: podCIDRs = \["10.0.0.0\/8"\]: is not a prop of OpenStackCapiClusterProps \(did you mean "podCidrs"\?\)/],
+  ['the string "false" for a boolean', { apiServerLoadBalancer: 'false' as any }, /apiServerLoadBalancer = "false": must be true or false \(a boolean, not a string\)/],
+  ['no API server load balancer with 3 control plane machines', { apiServerLoadBalancer: false },
+    /apiServerLoadBalancer = false: must be true with 3 control plane machines: without a load balancer CAPO gives the API server one floating IP/],
+  ['a service domain that is not a DNS name', { serviceDomain: 'Cluster_Local' }, /serviceDomain = "Cluster_Local": must be a DNS-1123 subdomain/],
+  ['a service CIDR larger than kubeadm allows', { serviceCidrs: ['10.0.0.0/8'] }, /serviceCidrs\[0\] = "10.0.0.0\/8": must be \/12 or smaller: kubeadm refuses/],
+  ['a pod CIDR smaller than the per-node /24', { podCidrs: ['192.168.0.0/25'] }, /podCidrs\[0\] = "192.168.0.0\/25": must be between \/8 and \/24: each node gets a \/24 of it/],
+  ['a Kubernetes version the CAPI release does not support', { kubernetesVersion: 'v1.26.15' },
+    /kubernetesVersion = "v1.26.15": is not supported for workload clusters by CAPI v1.10.5 \(v1.27.x to v1.33.x/],
+  ['a Kubernetes 2.x version', { kubernetesVersion: 'v2.0.0' }, /kubernetesVersion = "v2.0.0": must be a Kubernetes 1.x version/],
+  ['an inline clouds.yaml that is not YAML', { credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: [openstack:\n  auth: {password: hunter2' }) },
+    /credentials.cloudsYaml = "<redacted>": must be valid YAML/],
+  ['an inline clouds.yaml without the named cloud', { credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds:\n  prod:\n    auth: {}\n', cloudName: 'staging' }) },
+    /credentials.cloudsYaml = "<redacted>": must have an entry "clouds.staging" \(credentials.cloudName\); it has "prod"/],
+  ['a private key given as the CA bundle', {
+    credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: {openstack: {}}', cacert: '-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n' }),
+  }, /credentials.cacert = "<redacted>": must hold CA certificates only: it holds a private key/],
+  ['a clouds.yaml given to the wrong prop is not echoed', { sshKeyName: 'clouds:\n  openstack:\n    auth:\n      password: hunter2\n' },
+    /sshKeyName = "<redacted>": /],
   ['credentials that are not CloudCredentials', { credentials: { secretName: 'x' } as any }, /credentials = \{"secretName":"x"\}: must be CloudCredentials/],
   ['a credentials Secret name that is not DNS-1123', { credentials: CloudCredentials.fromSecretName('Cloud_Config') },
     /credentials.secretName = "Cloud_Config": must be a DNS-1123 subdomain/],
@@ -73,7 +92,16 @@ const POOL_CASES: Array<[string, Partial<NodePoolOptions>, RegExp]> = [
   ['a negative minSize', { autoscaling: { minSize: -1, maxSize: 2 } }, /autoscaling.minSize = -1: must be a whole number/],
   ['a zero maxSize', { autoscaling: { minSize: 0, maxSize: 0 } }, /autoscaling.maxSize = 0: must be a positive whole number/],
   ['negative replicas', { replicas: -1 }, /replicas = -1: must be a whole number/],
-  ['replicas outside min..max', { autoscaling: { minSize: 1, maxSize: 3 }, replicas: 5 }, /replicas = 5: must lie within autoscaling.minSize..maxSize \(1..3\)/],
+  ['replicas on an autoscaled pool', { autoscaling: { minSize: 1, maxSize: 3 }, replicas: 2 },
+    /replicas = 2: must be unset with autoscaling: the autoscaler owns the size, and a replicas field re-applied by GitOps/],
+  ['a misspelled pool option', { autoScaling: { minSize: 0, maxSize: 2 } } as any, /test\/demo\/pool: autoScaling = .*: is not a prop of NodePoolOptions \(did you mean "autoscaling"\?\)/],
+  ['an empty pool image name', { image: MachineImage.fromName('') }, /test\/demo\/pool: image = "": must name an image/],
+  ['a flavor without capacity scaling from zero', { flavor: Flavor.of('m1', null as any), autoscaling: { minSize: 0, maxSize: 2 } },
+    /flavor.capacity = null: must be \{ vcpus, memoryMiB \} with Flavor.of/],
+  ['a node memory above the flavor\'s RAM', { flavor: Flavor.of('m1', { vcpus: 2, memoryMiB: 4096, nodeMemoryMiB: 5000 }) },
+    /flavor.nodeMemoryMiB = 5000: must not exceed memoryMiB \(4096\)/],
+  ['a pool on an older minor (KubeadmVersionSkew)', { kubernetesVersion: 'v1.31.6' },
+    /kubernetesVersion = "v1.31.6": must have the control plane's minor \(v1.32.4\): CAPI's KubeadmVersionSkew preflight check blocks new machines/],
   ['scaling from zero without the flavor\'s CPU and memory', { flavor: Flavor.named('m1.xlarge'), autoscaling: { minSize: 0, maxSize: 3 } },
     /flavor = "m1.xlarge": must state its vCPUs and memory \(Flavor.of\) for the autoscaler to scale the pool from zero/],
   ['a flavor with negative memory', { flavor: Flavor.of('f', { vcpus: 2, memoryMiB: -4096 }) }, /flavor.memoryMiB = -4096: must be a positive integer/],
@@ -135,6 +163,43 @@ describe('what the library refuses', () => {
 
   test.each(POOL_CASES)('pool: %s', (_what, options, message) => {
     expect(poolError(options)).toMatch(message);
+  });
+
+  test.each([
+    ['null props', () => new OpenStackCapiCluster(Testing.chart(), 'demo', null as any), /test\/demo: OpenStackCapiClusterProps = null: must be an object of props/],
+    ['null pool options', () => new OpenStackCapiCluster(Testing.chart(), 'demo', MINIMAL_CLUSTER_PROPS).addNodePool('p', null as any),
+      /test\/demo\/p: flavor = undefined: must be a Flavor/],
+    ['a NodePool without props', () => new NodePool(Testing.chart(), 'p', undefined as any), /test\/p: NodePoolOptions = undefined: must be an object of props/],
+    ['misspelled credentials options', () => new OpenStackCapiCluster(Testing.chart(), 'demo', {
+      ...MINIMAL_CLUSTER_PROPS, credentials: CloudCredentials.fromSecretName(undefined, { cloud: 'prod' } as any),
+    }), /test\/demo: cloud = "prod": is not a prop of ExistingSecretCredentialsOptions/],
+  ])('untyped callers: %s gets an error, not a TypeError', (_what, build, message) => {
+    const error = errorOf(build);
+    expect(error).toMatch(message);
+    expect(error).not.toMatch(/TypeError|Cannot read/);
+  });
+
+  test('null options of a factory mean its defaults', () => {
+    const cluster = new OpenStackCapiCluster(Testing.chart(), 'demo', { ...MINIMAL_CLUSTER_PROPS, credentials: CloudCredentials.fromSecretName(undefined, null as any) });
+    expect(cluster.credentials).toEqual({ secretName: 'demo-cloud-config', cloudName: 'openstack', privateCa: false });
+  });
+
+  test('the node subnet must hold every machine at full size, rollouts included', () => {
+    const chart = Testing.chart();
+    const cluster = new OpenStackCapiCluster(chart, 'demo', { ...MINIMAL_CLUSTER_PROPS, nodeCidr: '10.6.0.0/27' });
+    cluster.addNodePool('a', { flavor: WORKER_FLAVOR, autoscaling: { minSize: 0, maxSize: 10 } });
+    expect(() => Testing.synth(chart)).not.toThrow(); // 3+1 + 10+1 machines, 7 reserved: 22 of 32
+    cluster.addNodePool('b', { flavor: WORKER_FLAVOR, replicas: 10 });
+    expect(errorOf(() => Testing.synth(chart)))
+      .toMatch(/test\/demo: nodeCidr = "10.6.0.0\/27": has 32 addresses, too few for 26 machines at full size and during rollouts .* and 7 addresses Neutron and Octavia reserve/);
+  });
+
+  test('a pool on an older minor is accepted for an upgrade window, with a warning', () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const cluster = new OpenStackCapiCluster(Testing.chart(), 'demo', MINIMAL_CLUSTER_PROPS);
+    cluster.addNodePool('old', { flavor: WORKER_FLAVOR, kubernetesVersion: 'v1.31.6', allowMinorVersionSkew: true });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/test\/demo\/old: .*KubeadmVersionSkew preflight check blocks its scale-ups/));
+    warn.mockRestore();
   });
 
   test('two pools of the same name', () => {

@@ -18,7 +18,9 @@ export interface OpenStackCloudControllerManagerOptions extends ClusterResourceS
   /**
    * With credentials by reference (`CloudCredentials.fromSecretName`): name of the Secret of type
    * `addons.cluster.x-k8s.io/resource-set`, in the cluster's namespace, that you create and that
-   * holds the workload cluster's `kube-system/cloud-config` Secret (see the README).
+   * holds the workload cluster's `kube-system/cloud-config` Secret (see the README): keys
+   * `cloud.conf` (see {@link cloudConf}), `clouds.yaml`, and `cacert` when the credentials name a
+   * private CA (`privateCa`).
    * Unused with inline credentials: that Secret is then generated.
    * @default "<cluster>-cloud-controller-manager"
    */
@@ -89,7 +91,7 @@ export class OpenStackCloudControllerManager extends Construct {
       cloudName: cluster.credentials.cloudName,
       floatingNetworkId: cluster.externalNetworkId,
       subnetId: props.loadBalancerSubnetId,
-      caFile: inline && !!cluster.credentials.cacert?.trim(),
+      caFile: cluster.credentials.privateCa,
     });
 
     const chart = ClusterResourceSetAddon.workloadChart();

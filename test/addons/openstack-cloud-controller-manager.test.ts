@@ -100,7 +100,7 @@ describe('OpenStackCloudControllerManager', () => {
   test('inline credentials with a private CA: the CCM trusts it too', () => {
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const cacert = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
-    const { objects, addon } = ccm({}, { credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: {}\n', cacert }) });
+    const { objects, addon } = ccm({}, { credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: {openstack: {}}\n', cacert }) });
     warn.mockRestore();
     const secret = only(objects, 'Secret', 'cloud-config');
     expect(Buffer.from(secret.data.cacert, 'base64').toString()).toBe(cacert);

@@ -66,7 +66,8 @@ function synthesize(d: Description): any[] {
     serviceCidrs: d.serviceCidr ? [d.serviceCidr] : undefined,
     nodeCidr: d.nodeCidr,
     dnsNameservers: d.dnsNameservers,
-    apiServerLoadBalancer: d.apiServerLoadBalancer,
+    // Without a load balancer, only a single control plane machine is valid.
+    apiServerLoadBalancer: d.apiServerLoadBalancer || d.controlPlaneReplicas > 1,
     securityGroupRules: d.calicoRules ? SecurityGroupRule.calico() : undefined,
     controlPlaneFlavor: Flavor.named('m1.large'),
     controlPlaneReplicas: d.controlPlaneReplicas,
