@@ -99,8 +99,8 @@ export class SecurityGroupRule {
   }
 
   /**
-   * Calico VXLAN encapsulation between all nodes: UDP 4789. For Calico in VXLAN mode; the
-   * CalicoBootstrapJob installs Calico's default mode, BGP with IP-in-IP (`calico()`).
+   * Calico VXLAN encapsulation between all nodes: UDP 4789. For `CalicoBootstrapJob` with
+   * `encapsulation: CalicoEncapsulation.VXLAN`; the default, IP-in-IP, needs `calico()`.
    */
   public static calicoVxlan(): SecurityGroupRule {
     return new SecurityGroupRule({

@@ -2,13 +2,58 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { shortHash } from '../canonical-json';
 import { InputErrors } from '../input-errors';
+import { parseIpv4Cidr } from '../ipv4';
 import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
+import { ManagedSecurityGroup, SecurityGroupDirection, SecurityGroupRule } from '../security-group-rule';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { KUBECTL_IMAGES, resolveImage } from './image-versions';
 
 /** The Calico release installed by default. */
 export const DEFAULT_CALICO_VERSION = 'v3.30.2';
+
+/**
+ * Retries of the Job by default. With `restartPolicy: OnFailure` the kubelet restarts a failed
+ * container after 10 s, 20 s, 40 s, ... capped at 5 minutes (Kubernetes docs, "Pod Lifecycle",
+ * container restarts), and each restart counts against `backoffLimit` (docs, "Jobs", "Pod backoff
+ * failure policy"; the Job controller's own back-off, for recreated pods, doubles from 10 s up to
+ * 6 minutes). 20 retries wait 10+20+40+80+160 s + 15 × 300 s ≈ 80 minutes (≈ 94 minutes with
+ * the 6-minute cap), plus the attempts themselves: time for a slow new cluster to reach the
+ * manifest URL.
+ */
+export const DEFAULT_CALICO_BACKOFF_LIMIT = 20;
+
+/** How Calico carries pod traffic between nodes; each selects an upstream manifest. */
+export enum CalicoEncapsulation {
+  /**
+   * IP-in-IP with BGP (Calico's `calico.yaml`, `CALICO_IPV4POOL_IPIP: Always`): needs IP protocol 4
+   * and TCP 179 between the nodes.
+   */
+  IP_IN_IP = 'IPIP',
+  /**
+   * VXLAN without BGP (Calico's `calico-vxlan.yaml`), its pool switched from `CrossSubnet` to
+   * `Always`: needs UDP 4789 between the nodes.
+   */
+  VXLAN = 'VXLAN',
+}
+
+/** The upstream manifest of each encapsulation (`manifests/` of projectcalico/calico). */
+const MANIFESTS: { [encapsulation: string]: string } = {
+  [CalicoEncapsulation.IP_IN_IP]: 'calico.yaml',
+  [CalicoEncapsulation.VXLAN]: 'calico-vxlan.yaml',
+};
+
+/**
+ * The sha256 of Calico's manifests, by release and file: computed from the byte-exact upstream
+ * files in `imports/calico/<version>/manifests/` (a test recomputes them). Add a release by copying
+ * its files there.
+ */
+export const CALICO_MANIFEST_DIGESTS: { [version: string]: { [manifest: string]: string } } = {
+  'v3.30.2': {
+    'calico.yaml': '76f763d9d6ae4d3f13552a67cf805883831e5a6a40f1a0cbf3693798d90a0854',
+    'calico-vxlan.yaml': '2204f320d8e9e9aa6e8ea75a24cad92ea8375394d09dcee0445009281024048c',
+  },
+};
 
 /** Options of a {@link CalicoBootstrapJob}. */
 export interface CalicoBootstrapJobOptions extends ClusterResourceSetAddonOptions {
@@ -19,21 +64,39 @@ export interface CalicoBootstrapJobOptions extends ClusterResourceSetAddonOption
   readonly calicoVersion?: string;
 
   /**
-   * Where the Job downloads Calico's `calico.yaml` from, e.g. a mirror for air-gapped sites. Must
-   * name the Calico version (it is pinned).
-   * @default "https://raw.githubusercontent.com/projectcalico/calico/<calicoVersion>/manifests/calico.yaml"
+   * How pod traffic crosses between nodes. The cluster's security group rules must let it through
+   * (unless `allowAllInClusterTraffic`): `SecurityGroupRule.calico()` for IP-in-IP,
+   * `SecurityGroupRule.calicoVxlan()` for VXLAN.
+   * @default CalicoEncapsulation.IP_IN_IP (Calico's `calico.yaml`, the blog post's)
+   */
+  readonly encapsulation?: CalicoEncapsulation;
+
+  /**
+   * Where the Job downloads the manifest from, e.g. a mirror for air-gapped sites. Must name the
+   * Calico version (it is pinned).
+   * @default "https://raw.githubusercontent.com/projectcalico/calico/<calicoVersion>/manifests/<calico.yaml or calico-vxlan.yaml>"
    */
   readonly manifestUrl?: string;
 
   /**
-   * Image of the Job: needs `sh`, `curl`, `sed`, `grep` and a kubectl of the cluster's minor.
+   * The sha256 of the file `manifestUrl` serves (`sha256sum calico.yaml`): the Job refuses any
+   * other content. Needed for a Calico release this library does not know, or for a mirror that
+   * serves a modified file (e.g. images moved to a local registry); a mirror of the unmodified
+   * upstream file has the upstream hash, which is the default.
+   * @default - the upstream file's sha256, for the releases in `CALICO_MANIFEST_DIGESTS`
+   */
+  readonly manifestSha256?: string;
+
+  /**
+   * Image of the Job: needs `sh`, `curl`, `sha256sum`, `cut`, `sed`, `grep` and a kubectl of the
+   * cluster's minor.
    * @default - alpine/k8s for the cluster's Kubernetes minor, pinned
    */
   readonly kubectlImage?: string;
 
   /**
    * Retries of the Job before it fails for good.
-   * @default 6
+   * @default 20 (about 80 minutes of back-off)
    */
   readonly backoffLimit?: number;
 }
@@ -48,20 +111,34 @@ const NAMESPACE = 'kube-system';
 const SERVICE_ACCOUNT = 'calico-bootstrap';
 
 /**
- * The Job's script. The IPv4 pool is set by uncommenting `CALICO_IPV4POOL_CIDR` of calico-node
- * (Calico creates its default pool from it on first start, 192.168.0.0/16 otherwise); a manifest
- * without that comment fails the Job instead of silently keeping the default. Server-side apply
- * has no annotation size limit (Calico's CRDs are large) and is idempotent across retries.
+ * The Job's script:
+ * - the download must have the pinned sha256 (env `CALICO_MANIFEST_SHA256`), or the Job fails;
+ * - the IPv4 pool is set by uncommenting `CALICO_IPV4POOL_CIDR` of calico-node (Calico creates
+ *   its default pool from it on first start, 192.168.0.0/16 otherwise); a manifest without that
+ *   comment fails the Job instead of silently keeping the default;
+ * - a VXLAN pool encapsulates `Always`, not `CrossSubnet` (calico-vxlan.yaml's): CrossSubnet sends
+ *   traffic within a subnet unencapsulated (Calico docs, "Overlay networking"), all nodes share one
+ *   subnet, and Neutron's port security drops packets whose source address is not the port's;
+ * - server-side apply has no annotation size limit (Calico's CRDs are large) and is idempotent
+ *   across retries;
+ * - only then the Job drops its `cluster-admin` binding. Never fatal: a retry after a lost
+ *   response would find no permission left and fail halfway.
  */
 export const CALICO_APPLY_SCRIPT = [
   'set -eu',
   'curl -fsSL --retry 5 --retry-delay 5 -o /tmp/calico.yaml "$CALICO_MANIFEST_URL"',
+  'actual=$(sha256sum /tmp/calico.yaml | cut -d " " -f 1)',
+  '[ "$actual" = "$CALICO_MANIFEST_SHA256" ] || { echo "sha256 mismatch for $CALICO_MANIFEST_URL: expected $CALICO_MANIFEST_SHA256, got $actual" >&2; exit 1; }',
   'grep -q \'^ *# - name: CALICO_IPV4POOL_CIDR$\' /tmp/calico.yaml || { echo "CALICO_IPV4POOL_CIDR not found in $CALICO_MANIFEST_URL" >&2; exit 1; }',
   'sed -i -e \'s|^\\( *\\)# - name: CALICO_IPV4POOL_CIDR$|\\1- name: CALICO_IPV4POOL_CIDR|\' '
-    + '-e \'s|^\\( *\\)#   value: "192.168.0.0/16"$|\\1  value: "\'"$CALICO_IPV4POOL_CIDR"\'"|\' /tmp/calico.yaml',
+    + '-e \'s|^\\( *\\)#   value: "192.168.0.0/16"$|\\1  value: "\'"$CALICO_IPV4POOL_CIDR"\'"|\' '
+    + '-e \'/^ *- name: CALICO_IPV4POOL_VXLAN$/{n;s|^\\( *\\)value: "CrossSubnet"$|\\1value: "Always"|;}\' /tmp/calico.yaml',
   'grep -q "value: \\"$CALICO_IPV4POOL_CIDR\\"" /tmp/calico.yaml || { echo "could not set CALICO_IPV4POOL_CIDR" >&2; exit 1; }',
-  'echo "applying Calico from $CALICO_MANIFEST_URL with IPv4 pool $CALICO_IPV4POOL_CIDR"',
+  'if grep -A 1 \'^ *- name: CALICO_IPV4POOL_VXLAN$\' /tmp/calico.yaml | grep -q CrossSubnet; then echo "could not set CALICO_IPV4POOL_VXLAN to Always" >&2; exit 1; fi',
+  'echo "applying Calico from $CALICO_MANIFEST_URL (sha256 $actual) with IPv4 pool $CALICO_IPV4POOL_CIDR"',
   'kubectl apply --server-side --force-conflicts --field-manager=calico-bootstrap -f /tmp/calico.yaml',
+  `n=0; until kubectl delete clusterrolebinding ${SERVICE_ACCOUNT} --ignore-not-found; do n=$((n + 1)); `
+    + `[ "$n" -lt 5 ] || { echo "warning: could not delete ClusterRoleBinding ${SERVICE_ACCOUNT}: delete it by hand" >&2; break; }; sleep 5; done`,
 ].join('\n') + '\n';
 
 /** Waits until the API server answers through the in-cluster service. */
@@ -74,21 +151,45 @@ export const WAIT_FOR_API_SERVER_SCRIPT = 'until kubectl get --raw=/readyz >/dev
  *
  * The Job runs on the host network (there is no pod network yet) and tolerates the taints of a
  * first control plane node: control-plane, `node.cloudprovider.kubernetes.io/uninitialized` (no
- * cloud controller manager yet) and `node.kubernetes.io/not-ready` (no CNI yet). Calico's IPv4
- * pool is set to the cluster's first pod CIDR. A failed download or apply exits non-zero, so the
- * Job retries up to `backoffLimit` times. The Job's name ends with a hash of its spec: a Job's pod
- * template is immutable, so a changed Job is a new Job.
+ * cloud controller manager yet) and `node.kubernetes.io/not-ready` (no CNI yet). It applies
+ * Calico's `calico.yaml` (IP-in-IP) or `calico-vxlan.yaml` (VXLAN) only if its sha256 is the
+ * pinned one, with Calico's IPv4 pool set to the cluster's first pod CIDR. The encapsulation must
+ * be allowed by the cluster's security group rules, checked here. A failed download, check or
+ * apply exits non-zero, so the Job retries, `backoffLimit` times (by default about 80 minutes).
+ * The Job's name ends with a hash of its spec: a Job's pod template is immutable, so a changed Job
+ * is a new Job.
  *
  * Its ServiceAccount is bound to `cluster-admin`: applying Calico creates CRDs, ClusterRoles and
- * bindings, which needs every permission they grant.
+ * bindings, which needs every permission they grant. The Job deletes that ClusterRoleBinding once
+ * Calico is applied (the ServiceAccount stays, without permissions).
+ *
+ * Recovery: once the Job has failed for good, an `ApplyOnce` ClusterResourceSet never applies it
+ * again. CAPI records each applied ConfigMap in the cluster's ClusterResourceSetBinding (named
+ * after the cluster) and skips those recorded as applied, whatever became of the Job; it only
+ * creates objects and leaves existing ones as they are (`reconcileApplyOnceScope`, cluster-api
+ * `exp/addons/internal/controllers/clusterresourceset_scope.go`). To run it again, after fixing
+ * the cause:
+ * 1. in the workload cluster: `kubectl -n kube-system delete job <jobName>`;
+ * 2. in the management cluster: `kubectl -n <cluster namespace> delete clusterresourcesetbinding
+ *    <cluster name>` (or remove this ClusterResourceSet's entry from its `spec.bindings`);
+ * 3. then trigger a reconcile of this ClusterResourceSet, e.g. `kubectl -n <cluster namespace>
+ *    annotate clusterresourceset <name> retry=1 --overwrite`: the controller watches
+ *    ClusterResourceSets, Clusters and their ConfigMaps and Secrets, not the bindings
+ *    (`clusterresourceset_controller.go`), so it otherwise waits for its periodic resync.
+ * CAPI then creates what is missing (the Job, and its ClusterRoleBinding if the Job had deleted
+ * it) and recreates the binding; the other add-ons' objects exist and are not recreated.
  */
 export class CalicoBootstrapJob extends Construct {
   /** The ClusterResourceSet delivering the Job. */
   public readonly addon: ClusterResourceSetAddon;
   /** Name of the Job in `kube-system`. */
   public readonly jobName: string;
+  /** The encapsulation of pod traffic between nodes. */
+  public readonly encapsulation: CalicoEncapsulation;
   /** The URL the Job applies. */
   public readonly manifestUrl: string;
+  /** The sha256 the downloaded manifest must have. */
+  public readonly manifestSha256: string;
   /** The image of the Job. */
   public readonly kubectlImage: string;
 
@@ -100,19 +201,45 @@ export class CalicoBootstrapJob extends Construct {
     errors.throwIfAny();
 
     const version = props.calicoVersion ?? DEFAULT_CALICO_VERSION;
-    errors.check(/^v\d+\.\d+\.\d+$/.test(version), 'calicoVersion', version, 'must be a Calico release "vX.Y.Z", e.g. "v3.30.2"');
-    this.manifestUrl = props.manifestUrl ?? `https://raw.githubusercontent.com/projectcalico/calico/${version}/manifests/calico.yaml`;
+    const versionOk = errors.check(/^v\d+\.\d+\.\d+$/.test(version), 'calicoVersion', version, 'must be a Calico release "vX.Y.Z", e.g. "v3.30.2"');
+    this.encapsulation = props.encapsulation ?? CalicoEncapsulation.IP_IN_IP;
+    if (!errors.check(Object.values(CalicoEncapsulation).includes(this.encapsulation), 'encapsulation', this.encapsulation,
+      'must be a CalicoEncapsulation (IP_IN_IP or VXLAN)')) {
+      errors.throwIfAny();
+    }
+    const manifest = MANIFESTS[this.encapsulation];
+    this.manifestUrl = props.manifestUrl ?? `https://raw.githubusercontent.com/projectcalico/calico/${version}/manifests/${manifest}`;
     if (props.manifestUrl !== undefined) {
       const url = props.manifestUrl;
       if (errors.check(typeof url === 'string' && /^https?:\/\/[^\s?#]+$/.test(url), 'manifestUrl', url, 'must be an http(s) URL without query or fragment')) {
         // The version must be a segment of the path (".../v3.30.2/..."), not any substring.
-        errors.check(url.split('/').slice(3).some(segment => segment === version || segment === `calico-${version}.yaml`), 'manifestUrl', url,
-          `must be pinned: a segment of its path must be the Calico version (${version}), e.g. ".../${version}/manifests/calico.yaml"`);
+        const segments = url.split('/').slice(3);
+        errors.check(segments.some(segment => segment === version || segment === `calico-${version}.yaml`), 'manifestUrl', url,
+          `must be pinned: a segment of its path must be the Calico version (${version}), e.g. ".../${version}/manifests/${manifest}"`);
+        const file = segments[segments.length - 1];
+        errors.check(!Object.values(MANIFESTS).includes(file) || file === manifest, 'manifestUrl', url,
+          `must serve ${manifest} for encapsulation ${this.encapsulation}, not ${file}`);
       }
     }
-    const backoffLimit = props.backoffLimit ?? 6;
+
+    // The table pins the content, wherever it is served from; manifestSha256 vouches for another.
+    const published = versionOk ? CALICO_MANIFEST_DIGESTS[version]?.[manifest] : undefined;
+    const sha256 = props.manifestSha256;
+    if (sha256 !== undefined) {
+      if (errors.check(typeof sha256 === 'string' && /^[0-9a-f]{64}$/.test(sha256), 'manifestSha256', sha256, 'must be a sha256: 64 lower-case hex digits')) {
+        errors.check(props.manifestUrl !== undefined || published === undefined || sha256 === published, 'manifestSha256', sha256,
+          `differs from the sha256 of upstream ${manifest} ${version} (${published}), which the default URL serves: remove it, or set manifestUrl to the mirror serving your file`);
+      }
+    } else if (versionOk) {
+      errors.check(published !== undefined, 'manifestSha256', undefined,
+        `is required for ${manifest} of Calico ${version}: its sha256 is known for ${Object.keys(CALICO_MANIFEST_DIGESTS).join(', ')} only; give the sha256 of the file manifestUrl serves`);
+    }
+    this.manifestSha256 = sha256 ?? published ?? '';
+
+    const backoffLimit = props.backoffLimit ?? DEFAULT_CALICO_BACKOFF_LIMIT;
     errors.check(Number.isInteger(backoffLimit) && backoffLimit >= 0 && backoffLimit <= 100, 'backoffLimit', backoffLimit,
       'must be an integer from 0 to 100');
+    checkSecurityGroupRules(errors, cluster, this.encapsulation);
 
     this.kubectlImage = resolveImage(errors, 'kubectlImage', props.kubectlImage, KUBECTL_IMAGES, cluster.kubernetesVersion, 'kubectl');
     errors.throwIfAny();
@@ -128,6 +255,7 @@ export class CalicoBootstrapJob extends Construct {
 
     const env = [
       { name: 'CALICO_MANIFEST_URL', value: this.manifestUrl },
+      { name: 'CALICO_MANIFEST_SHA256', value: this.manifestSha256 },
       { name: 'CALICO_IPV4POOL_CIDR', value: podCidr },
       { name: 'HOME', value: '/tmp' },
     ];
@@ -175,4 +303,59 @@ export class CalicoBootstrapJob extends Construct {
     });
     this.addon.addChart(chart);
   }
+}
+
+/** Traffic Calico sends between nodes, and the ready-made rule allowing it. */
+interface NodeTraffic {
+  readonly what: string;
+  readonly protocols: string[];
+  readonly port?: number;
+  readonly rule: string;
+}
+
+/** What each encapsulation sends between nodes (Calico docs, "Network requirements"). */
+const NODE_TRAFFIC: { [encapsulation: string]: NodeTraffic[] } = {
+  [CalicoEncapsulation.IP_IN_IP]: [
+    { what: 'BGP (TCP 179)', protocols: ['tcp', '6'], port: 179, rule: 'SecurityGroupRule.calicoBgp()' },
+    { what: 'IP-in-IP (IP protocol 4)', protocols: ['4', 'ipip'], rule: 'SecurityGroupRule.calicoIpInIp()' },
+  ],
+  [CalicoEncapsulation.VXLAN]: [
+    { what: 'VXLAN (UDP 4789)', protocols: ['udp', '17'], port: 4789, rule: 'SecurityGroupRule.calicoVxlan()' },
+  ],
+};
+
+/**
+ * Refuses an encapsulation the cluster's security groups block. `allowAllInClusterTraffic` lets
+ * everything through between control plane and worker nodes (CAPO `getSGControlPlaneAllowAll` /
+ * `getSGWorkerAllowAll`, pkg/cloud/services/networking/securitygroups_rules.go); otherwise an
+ * ingress rule from every node must allow each kind of traffic.
+ */
+function checkSecurityGroupRules(errors: InputErrors, cluster: OpenStackCapiCluster, encapsulation: CalicoEncapsulation): void {
+  if (cluster.allowAllInClusterTraffic) return;
+  const rules = cluster.securityGroupRules ?? [];
+  const missing = NODE_TRAFFIC[encapsulation].filter(traffic => !rules.some(rule => allows(rule, traffic, cluster)));
+  errors.check(missing.length === 0, 'encapsulation', encapsulation,
+    `needs ${missing.map(t => t.what).join(' and ')} between all nodes, which the cluster's security group rules do not allow `
+    + `(allowAllInClusterTraffic is false): add ${missing.map(t => t.rule).join(' and ')} to the cluster's securityGroupRules`);
+}
+
+function allows(rule: SecurityGroupRule, traffic: NodeTraffic, cluster: OpenStackCapiCluster): boolean {
+  const p = rule.props;
+  if ((p.direction ?? SecurityGroupDirection.INGRESS) !== SecurityGroupDirection.INGRESS) return false;
+  if (p.protocol !== undefined && !traffic.protocols.includes(p.protocol)) return false;
+  if (traffic.port !== undefined && p.portRangeMin !== undefined
+    && !(p.portRangeMin <= traffic.port && traffic.port <= (p.portRangeMax ?? p.portRangeMin))) return false;
+  if (p.remoteManagedGroups?.length) {
+    return p.remoteManagedGroups.includes(ManagedSecurityGroup.CONTROL_PLANE) && p.remoteManagedGroups.includes(ManagedSecurityGroup.WORKER);
+  }
+  if (p.remoteIpPrefix !== undefined) return containsNodeSubnet(p.remoteIpPrefix, cluster);
+  return true; // no remote: from anywhere (Neutron)
+}
+
+/** Whether a prefix holds the node subnet, read from the OpenStackCluster (what CAPO receives). */
+function containsNodeSubnet(prefix: string, cluster: OpenStackCapiCluster): boolean {
+  const outer = parseIpv4Cidr(prefix);
+  const inner = parseIpv4Cidr(cluster.openStackCluster.toJson().spec?.managedSubnets?.[0]?.cidr);
+  return typeof outer !== 'string' && typeof inner !== 'string'
+    && inner.prefixLength >= outer.prefixLength && inner.address.match(outer.address, outer.prefixLength);
 }
