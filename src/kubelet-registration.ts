@@ -1,3 +1,4 @@
+import { NodeRegistrationModel } from './capi-api/models';
 import { NodeTaint } from './node-taint';
 
 /**
@@ -9,7 +10,7 @@ export function kubeletNodeRegistration(options: {
   nodeName: string;
   labels?: { [key: string]: string };
   taints?: NodeTaint[];
-}): any {
+}): NodeRegistrationModel {
   const kubeletExtraArgs: { [key: string]: string } = {
     'cloud-provider': 'external',
     'provider-id': "openstack:///'{{ instance_id }}'",

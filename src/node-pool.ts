@@ -1,15 +1,17 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { capacityAnnotations, MAX_SIZE_ANNOTATION, MIN_SIZE_ANNOTATION } from './autoscaler-annotations';
-import * as capi from './capi';
+import { bootstrapTemplateFor } from './bootstrap-templates';
+import { rendererFor } from './capi-api';
+import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
-import * as capo from './imports/infrastructure.cluster.x-k8s.io';
 import { InputErrors } from './input-errors';
 import { kubeletLabelProblem, kubeletNodeRegistration } from './kubelet-registration';
 import { kubeletSkewProblem, KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { MachineImage } from './machine-image';
-import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH, objectReference } from './naming';
+import { openStackMachineTemplate } from './machine-template';
+import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
-import { OpenStackCapiCluster } from './openstack-capi-cluster';
 import { DNS1123_LABEL_RULE, isDns1123Label, labelKeyProblem, labelValueProblem } from './rules';
 
 /** Size limits the cluster-autoscaler keeps a pool within. */
@@ -20,7 +22,7 @@ export interface NodePoolAutoscaling {
   readonly maxSize: number;
 }
 
-/** Options of a node pool, for {@link OpenStackCapiCluster.addNodePool}. */
+/** Options of a node pool, for `OpenStackCapiCluster.addNodePool`. */
 export interface NodePoolOptions {
   /**
    * The pool's name; objects are named `<cluster>-<pool>-worker`.
@@ -111,26 +113,34 @@ export const GPU_ACCELERATOR_LABEL = 'cluster-api/accelerator';
 /** Props of a {@link NodePool}. */
 export interface NodePoolProps extends NodePoolOptions {
   /** The cluster the pool belongs to. */
-  readonly cluster: OpenStackCapiCluster;
+  readonly cluster: ICapiCluster;
 }
+
+/** The valid pools of each cluster, in the order they were created. */
+const poolsByCluster = new WeakMap<ICapiCluster, NodePool[]>();
 
 /**
  * A pool of worker nodes: a `MachineDeployment`, its `OpenStackMachineTemplate`, and the
  * `KubeadmConfigTemplate` it boots with (shared with the pools that register alike).
  */
 export class NodePool extends Construct {
+  /** The pools of a cluster, in the order they were created. */
+  public static of(cluster: ICapiCluster): NodePool[] {
+    return [...(poolsByCluster.get(cluster) ?? [])];
+  }
+
   /** The pool's name. */
   public readonly name: string;
   /** The cluster the pool belongs to. */
-  public readonly cluster: OpenStackCapiCluster;
+  public readonly cluster: ICapiCluster;
   /** Kubernetes version of the pool's nodes. */
   public readonly kubernetesVersion: string;
-  /** The `MachineDeployment` object. */
-  public readonly machineDeployment: capi.MachineDeployment;
+  /** The `MachineDeployment` object, in the API version of the cluster's `upstreamVersions`. */
+  public readonly machineDeployment: ApiObject;
   /** The pool's `OpenStackMachineTemplate`. */
-  public readonly machineTemplate: capo.OpenStackMachineTemplate;
-  /** The `KubeadmConfigTemplate` the pool's nodes boot with. */
-  public readonly bootstrapTemplate: capi.KubeadmConfigTemplate;
+  public readonly machineTemplate: ApiObject;
+  /** The `KubeadmConfigTemplate` the pool's nodes boot with (shared with pools that register alike). */
+  public readonly bootstrapTemplate: ApiObject;
   /** The most machines the pool runs: its autoscaling maximum, or its replicas. */
   public readonly maxReplicas: number;
   /** The labels the nodes register with (the pool's, and the GPU label for GPU flavors). */
@@ -156,8 +166,11 @@ export class NodePool extends Construct {
     }
     errors.throwIfAny();
     checkNodePoolProps(errors, this, props, labels, taints);
-    cluster._registerNodePool(this, errors);
+    const clash = NodePool.of(cluster).find(p => p.name === this.name);
+    errors.check(!clash, 'name', this.name, `must be unique within cluster "${cluster.name}": ${clash?.node.path} has it already`);
     errors.throwIfAny();
+    // Only a valid pool is part of the cluster: after a refused one, the app may go on without it.
+    poolsByCluster.set(cluster, [...NodePool.of(cluster), this]);
 
     this.maxReplicas = props.autoscaling?.maxSize ?? props.replicas ?? 1;
     this.nodeLabels = { ...gpuLabel(props.flavor), ...labels };
@@ -169,16 +182,16 @@ export class NodePool extends Construct {
     }
 
     const baseName = `${cluster.name}-${this.name}-worker`;
-    this.machineTemplate = cluster._addMachineTemplate(this, 'MachineTemplate', baseName, {
+    this.machineTemplate = openStackMachineTemplate(this, 'MachineTemplate', cluster, baseName, {
       flavor: props.flavor,
       image: props.image ?? cluster.image,
       sshKeyName: props.sshKeyName ?? cluster.sshKeyName,
     });
-    this.bootstrapTemplate = cluster._bootstrapTemplateFor(this.name,
+    this.bootstrapTemplate = bootstrapTemplateFor(this, cluster, this.name,
       kubeletNodeRegistration({ nodeName: cluster.nodeName, labels: this.nodeLabels, taints }));
 
     const autoscaling = props.autoscaling;
-    this.machineDeployment = new capi.MachineDeployment(this, 'MachineDeployment', {
+    this.machineDeployment = rendererFor(cluster.upstreamVersions).machineDeployment(this, 'MachineDeployment', {
       metadata: {
         name: baseName,
         namespace: cluster.namespace,
@@ -189,22 +202,14 @@ export class NodePool extends Construct {
           ...capacityAnnotations(props.flavor, this.nodeLabels, taints),
         } : undefined,
       },
-      spec: {
-        clusterName: cluster.name,
-        // With autoscaling the autoscaler owns the size (replicas is refused): a replicas field
-        // re-applied by GitOps would fight it. CAPI starts the pool at minSize.
-        replicas: autoscaling ? undefined : props.replicas ?? 1,
-        selector: { matchLabels: {} },
-        template: {
-          spec: {
-            bootstrap: { configRef: objectReference(this.bootstrapTemplate) },
-            clusterName: cluster.name,
-            failureDomain: props.failureDomain,
-            infrastructureRef: objectReference(this.machineTemplate),
-            version: this.kubernetesVersion,
-          },
-        },
-      },
+      clusterName: cluster.name,
+      // With autoscaling the autoscaler owns the size (replicas is refused): a replicas field
+      // re-applied by GitOps would fight it. CAPI starts the pool at minSize.
+      replicas: autoscaling ? undefined : props.replicas ?? 1,
+      version: this.kubernetesVersion,
+      failureDomain: props.failureDomain,
+      bootstrapTemplate: this.bootstrapTemplate,
+      machineTemplate: this.machineTemplate,
     });
   }
 }

@@ -5,20 +5,20 @@ import {
   AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, ClusterResourceSetAddon,
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
 } from './addons';
-import { canonicalJson, shortHash } from './canonical-json';
-import * as capi from './capi';
+import { rendererFor } from './capi-api';
 import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
+import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
-import { DELETE_PROTECTION, PRUNE_PROTECTION } from './gitops-annotations';
+import { DELETE_PROTECTION } from './gitops-annotations';
 import * as capo from './imports/infrastructure.cluster.x-k8s.io';
 import { InputErrors } from './input-errors';
 import { isIpv4Address, Ipv4Network, overlaps, parseIpv4Cidr } from './ipv4';
 import { kubeletNodeRegistration } from './kubelet-registration';
 import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { MachineImage } from './machine-image';
-import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH, objectReference } from './naming';
+import { openStackMachineTemplate } from './machine-template';
+import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH } from './naming';
 import { NodePool, NodePoolOptions } from './node-pool';
-import { nameAfterRenderedSpec } from './rendered-name';
 import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid, labelKeyProblem, labelValueProblem } from './rules';
 import { SecurityGroupRule } from './security-group-rule';
 import { UpstreamVersions } from './validation/upstream-versions';
@@ -189,7 +189,7 @@ const POD_SUBNET_NODE_MASK_MAX_DIFF = 16;
  * A Cluster API cluster on OpenStack: `Cluster`, `OpenStackCluster`, an HA `KubeadmControlPlane`
  * and its `OpenStackMachineTemplate`. Add worker pools with {@link addNodePool}.
  */
-export class OpenStackCapiCluster extends Construct {
+export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   /** The cluster's name. */
   public readonly name: string;
   /** Namespace of the cluster's objects in the management cluster. */
@@ -204,6 +204,8 @@ export class OpenStackCapiCluster extends Construct {
   public readonly serviceDomain: string;
   /** External network id, when set. */
   public readonly externalNetworkId?: string;
+  /** CIDR of the subnet CAPO creates for the nodes. */
+  public readonly nodeCidr: string;
   /** Image of every server unless a pool overrides it. */
   public readonly image: MachineImage;
   /** SSH key pair unless a pool overrides it. */
@@ -225,17 +227,14 @@ export class OpenStackCapiCluster extends Construct {
   /** The management cluster's Cluster API and OpenStack provider releases. */
   public readonly upstreamVersions: UpstreamVersions;
 
-  /** The `Cluster` object. */
-  public readonly clusterObject: capi.Cluster;
+  /** The `Cluster` object, in the API version of `upstreamVersions`. */
+  public readonly clusterObject: ApiObject;
   /** The `OpenStackCluster` object. */
-  public readonly openStackCluster: capo.OpenStackCluster;
-  /** The `KubeadmControlPlane` object. */
-  public readonly controlPlane: capi.KubeadmControlPlane;
+  public readonly openStackCluster: ApiObject;
+  /** The `KubeadmControlPlane` object, in the API version of `upstreamVersions`. */
+  public readonly controlPlane: ApiObject;
   /** The control plane's `OpenStackMachineTemplate`. */
-  public readonly controlPlaneMachineTemplate: capo.OpenStackMachineTemplate;
-
-  private readonly pools: NodePool[] = [];
-  private readonly bootstrapTemplates = new Map<string, capi.KubeadmConfigTemplate>();
+  public readonly controlPlaneMachineTemplate: ApiObject;
 
   constructor(scope: Construct, id: string, props: OpenStackCapiClusterProps) {
     super(scope, id);
@@ -256,7 +255,7 @@ export class OpenStackCapiCluster extends Construct {
     this.nodeName = props.nodeName ?? '{{ local_hostname }}';
     this.templateHashing = props.templateHashing ?? true;
     const controlPlaneReplicas = props.controlPlaneReplicas ?? 3;
-    const nodeCidr = props.nodeCidr ?? DEFAULT_NODE_CIDR;
+    const nodeCidr = this.nodeCidr = props.nodeCidr ?? DEFAULT_NODE_CIDR;
     const labels = props.labels ?? {};
     this.allowAllInClusterTraffic = props.allowAllInClusterTraffic ?? true;
     this.apiServerLoadBalancer = props.apiServerLoadBalancer ?? true;
@@ -282,8 +281,9 @@ export class OpenStackCapiCluster extends Construct {
       namespace: this.namespace,
     });
 
+    const renderer = rendererFor(this.upstreamVersions);
     const controlPlaneName = `${this.name}-control-plane`;
-    this.controlPlaneMachineTemplate = this._addMachineTemplate(this, 'ControlPlaneMachineTemplate', controlPlaneName, {
+    this.controlPlaneMachineTemplate = openStackMachineTemplate(this, 'ControlPlaneMachineTemplate', this, controlPlaneName, {
       flavor: props.controlPlaneFlavor,
       image: this.image,
       sshKeyName: this.sshKeyName,
@@ -308,39 +308,24 @@ export class OpenStackCapiCluster extends Construct {
       },
     });
 
-    const registration = kubeletNodeRegistration({ nodeName: this.nodeName });
-    this.controlPlane = new capi.KubeadmControlPlane(this, 'ControlPlane', {
+    this.controlPlane = renderer.kubeadmControlPlane(this, 'ControlPlane', {
       metadata: { name: controlPlaneName, namespace: this.namespace },
-      spec: {
-        kubeadmConfigSpec: {
-          clusterConfiguration: { controllerManager: { extraArgs: { 'cloud-provider': 'external' } } },
-          files: [],
-          initConfiguration: { nodeRegistration: registration },
-          joinConfiguration: { nodeRegistration: registration },
-        },
-        machineTemplate: { infrastructureRef: objectReference(this.controlPlaneMachineTemplate) },
-        replicas: controlPlaneReplicas,
-        version: this.kubernetesVersion,
-      },
+      replicas: controlPlaneReplicas,
+      version: this.kubernetesVersion,
+      controllerManagerExtraArgs: { 'cloud-provider': 'external' },
+      nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }),
+      machineTemplate: this.controlPlaneMachineTemplate,
     });
 
     this.node.addValidation({ validate: () => this.nodeSubnetProblems(nodeCidr, controlPlaneReplicas) });
 
-    this.clusterObject = new capi.Cluster(this, 'Cluster', {
-      metadata: {
-        name: this.name,
-        namespace: this.namespace,
-        labels: { ...labels, ...this.selectorLabels },
-      },
-      spec: {
-        clusterNetwork: {
-          pods: { cidrBlocks: [...this.podCidrs] },
-          services: this.serviceCidrs ? { cidrBlocks: [...this.serviceCidrs] } : undefined,
-          serviceDomain: this.serviceDomain,
-        },
-        controlPlaneRef: objectReference(this.controlPlane),
-        infrastructureRef: objectReference(this.openStackCluster),
-      },
+    this.clusterObject = renderer.cluster(this, 'Cluster', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { ...labels, ...this.selectorLabels } },
+      podCidrs: this.podCidrs,
+      serviceCidrs: this.serviceCidrs,
+      serviceDomain: this.serviceDomain,
+      controlPlane: this.controlPlane,
+      infrastructure: this.openStackCluster,
     });
   }
 
@@ -388,7 +373,7 @@ export class OpenStackCapiCluster extends Construct {
     const network = parseIpv4Cidr(nodeCidr);
     if (typeof network === 'string') return [];
     const reserved = 4 + (this.apiServerLoadBalancer ? 3 : 0);
-    const machines = controlPlaneReplicas + 1 + this.pools.reduce((sum, pool) => sum + pool.maxReplicas + 1, 0);
+    const machines = controlPlaneReplicas + 1 + this.nodePools.reduce((sum, pool) => sum + pool.maxReplicas + 1, 0);
     const addresses = 2 ** (32 - network.prefixLength);
     if (machines + reserved <= addresses) return [];
     const errors = new InputErrors(this);
@@ -409,76 +394,9 @@ export class OpenStackCapiCluster extends Construct {
 
   /** The node pools of this cluster, in the order they were added. */
   public get nodePools(): NodePool[] {
-    return [...this.pools];
+    return NodePool.of(this);
   }
 
-  /**
-   * Registers a pool whose props are valid, refusing a second pool of the same name.
-   * @internal
-   */
-  public _registerNodePool(pool: NodePool, errors: InputErrors): void {
-    const clash = this.pools.find(p => p.name === pool.name);
-    errors.check(!clash, 'name', pool.name, `must be unique within cluster "${this.name}": ${clash?.node.path} has it already`);
-    // A refused pool is not part of the cluster: the app may go on without it.
-    if (errors.empty) this.pools.push(pool);
-  }
-
-
-  /**
-   * Creates an OpenStackMachineTemplate for servers of the given flavor, image and key.
-   * @internal
-   */
-  public _addMachineTemplate(scope: Construct, id: string, baseName: string, options: {
-    flavor: Flavor; image: MachineImage; sshKeyName?: string;
-  }): capo.OpenStackMachineTemplate {
-    const spec = {
-      template: {
-        spec: {
-          flavor: options.flavor.name,
-          image: options.image._toSpec(),
-          sshKeyName: options.sshKeyName,
-        },
-      },
-    };
-    return this.nameTemplate(new capo.OpenStackMachineTemplate(scope, id, { metadata: this.templateMetadata(baseName), spec }), baseName);
-  }
-
-  /**
-   * The KubeadmConfigTemplate for worker nodes that register with the given nodeRegistration:
-   * pools that register alike share one template, `<cluster>-config-template-<hash>`. Without
-   * hashing, a registration other than the default is named after the first pool that needs it.
-   * @internal
-   */
-  public _bootstrapTemplateFor(poolName: string, nodeRegistration: any): capi.KubeadmConfigTemplate {
-    const spec = { template: { spec: { files: [], joinConfiguration: { nodeRegistration } } } };
-    const key = canonicalJson(spec);
-    const existing = this.bootstrapTemplates.get(key);
-    if (existing) return existing;
-    const isDefault = key === canonicalJson({
-      template: { spec: { files: [], joinConfiguration: { nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }) } } },
-    });
-    // With hashing, the hash tells templates apart: a name that depended on the first pool using
-    // a template would change when that pool goes, and roll the other pools' machines for nothing.
-    const baseName = isDefault || this.templateHashing ? `${this.name}-config-template` : `${this.name}-${poolName}-config-template`;
-    const id = `KubeadmConfigTemplate-${baseName}${this.templateHashing ? `-${shortHash(spec)}` : ''}`;
-    const template = this.nameTemplate(new capi.KubeadmConfigTemplate(this, id, { metadata: this.templateMetadata(baseName), spec }), baseName);
-    this.bootstrapTemplates.set(key, template);
-    return template;
-  }
-
-  private templateMetadata(baseName: string) {
-    return {
-      name: baseName,
-      namespace: this.namespace,
-      annotations: this.templateHashing ? { ...PRUNE_PROTECTION } : undefined,
-    };
-  }
-
-  /** With hashing on, the template's name ends with a hash of its spec as finally rendered. */
-  private nameTemplate<T extends ApiObject>(template: T, baseName: string): T {
-    if (this.templateHashing) nameAfterRenderedSpec(template, baseName);
-    return template;
-  }
 }
 
 /** Namespaces a cluster of the app has emitted already: clusters that share one emit it once. */

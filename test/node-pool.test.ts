@@ -1,5 +1,5 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { Flavor, MachineImage, NodePool, TaintEffect } from '../src';
+import { Flavor, MachineImage, NodePool, OpenStackCapiCluster, TaintEffect } from '../src';
 import { clusterChart, objectOf, WORKER_FLAVOR } from './fixtures';
 
 const CAPACITY = 'capacity.cluster-autoscaler.kubernetes.io';
@@ -193,13 +193,13 @@ describe('template names follow the spec as finally rendered', () => {
     ['a pool\'s machine template', 'worker', (pool: NodePool) => ApiObject.of(pool.machineTemplate).addJsonPatch(JsonPatch.add('/spec/template/spec/configDrive', true))],
     ['a pool\'s bootstrap template', 'bootstrap', (pool: NodePool) => ApiObject.of(pool.bootstrapTemplate).addJsonPatch(
       JsonPatch.add('/spec/template/spec/preKubeadmCommands', ['echo hello']))],
-    ['the control plane machine template', 'controlPlane', (pool: NodePool) => ApiObject.of(pool.cluster.controlPlaneMachineTemplate).addJsonPatch(
+    ['the control plane machine template', 'controlPlane', (_pool: NodePool, cluster: OpenStackCapiCluster) => ApiObject.of(cluster.controlPlaneMachineTemplate).addJsonPatch(
       JsonPatch.replace('/spec/template/spec/flavor', 'm1.xxlarge'))],
   ] as const)('a patch on %s renames it, and its users follow', (_what, which, patch) => {
     const { chart, cluster } = clusterChart();
     const pool = cluster.addNodePool('p', { flavor: WORKER_FLAVOR });
     const before = refs(Testing.synth(chart));
-    patch(pool);
+    patch(pool, cluster);
     const manifests = Testing.synth(chart);
     const after = refs(manifests);
     expect(after[which]).not.toBe(before[which]);

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
-import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { isDns1123Subdomain } from '../rules';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
@@ -93,7 +93,7 @@ export interface AutoscalerAddonOptions extends ClusterResourceSetAddonOptions {
 /** Props of an {@link AutoscalerAddon}. */
 export interface AutoscalerAddonProps extends AutoscalerAddonOptions {
   /** The cluster whose node pools are scaled. */
-  readonly cluster: OpenStackCapiCluster;
+  readonly cluster: ICapiCluster;
 }
 
 const EXPANDERS = ['random', 'most-pods', 'least-waste', 'least-nodes', 'price', 'priority', 'grpc'];

@@ -1,9 +1,9 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import { shortHash } from '../canonical-json';
+import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { parseIpv4Cidr } from '../ipv4';
-import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { ManagedSecurityGroup, SecurityGroupDirection, SecurityGroupRule } from '../security-group-rule';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
@@ -104,7 +104,7 @@ export interface CalicoBootstrapJobOptions extends ClusterResourceSetAddonOption
 /** Props of a {@link CalicoBootstrapJob}. */
 export interface CalicoBootstrapJobProps extends CalicoBootstrapJobOptions {
   /** The cluster to install Calico in. */
-  readonly cluster: OpenStackCapiCluster;
+  readonly cluster: ICapiCluster;
 }
 
 const NAMESPACE = 'kube-system';
@@ -330,7 +330,7 @@ const NODE_TRAFFIC: { [encapsulation: string]: NodeTraffic[] } = {
  * `getSGWorkerAllowAll`, pkg/cloud/services/networking/securitygroups_rules.go); otherwise an
  * ingress rule from every node must allow each kind of traffic.
  */
-function checkSecurityGroupRules(errors: InputErrors, cluster: OpenStackCapiCluster, encapsulation: CalicoEncapsulation): void {
+function checkSecurityGroupRules(errors: InputErrors, cluster: ICapiCluster, encapsulation: CalicoEncapsulation): void {
   if (cluster.allowAllInClusterTraffic) return;
   const rules = cluster.securityGroupRules ?? [];
   const missing = NODE_TRAFFIC[encapsulation].filter(traffic => !rules.some(rule => allows(rule, traffic, cluster)));
@@ -339,7 +339,7 @@ function checkSecurityGroupRules(errors: InputErrors, cluster: OpenStackCapiClus
     + `(allowAllInClusterTraffic is false): add ${missing.map(t => t.rule).join(' and ')} to the cluster's securityGroupRules`);
 }
 
-function allows(rule: SecurityGroupRule, traffic: NodeTraffic, cluster: OpenStackCapiCluster): boolean {
+function allows(rule: SecurityGroupRule, traffic: NodeTraffic, cluster: ICapiCluster): boolean {
   const p = rule.props;
   if ((p.direction ?? SecurityGroupDirection.INGRESS) !== SecurityGroupDirection.INGRESS) return false;
   if (p.protocol !== undefined && !traffic.protocols.includes(p.protocol)) return false;
@@ -352,10 +352,10 @@ function allows(rule: SecurityGroupRule, traffic: NodeTraffic, cluster: OpenStac
   return true; // no remote: from anywhere (Neutron)
 }
 
-/** Whether a prefix holds the node subnet, read from the OpenStackCluster (what CAPO receives). */
-function containsNodeSubnet(prefix: string, cluster: OpenStackCapiCluster): boolean {
+/** Whether a prefix holds the cluster's node subnet. */
+function containsNodeSubnet(prefix: string, cluster: ICapiCluster): boolean {
   const outer = parseIpv4Cidr(prefix);
-  const inner = parseIpv4Cidr(cluster.openStackCluster.toJson().spec?.managedSubnets?.[0]?.cidr);
+  const inner = parseIpv4Cidr(cluster.nodeCidr);
   return typeof outer !== 'string' && typeof inner !== 'string'
     && inner.prefixLength >= outer.prefixLength && inner.address.match(outer.address, outer.prefixLength);
 }

@@ -1,9 +1,10 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
-import * as capi from '../capi';
+import { rendererFor } from '../capi-api';
+import { ResourceSetResourceModel } from '../capi-api/models';
+import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
-import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { checkCluster } from './check-cluster';
 import { isDns1123Subdomain } from '../rules';
 import {
@@ -38,7 +39,7 @@ export interface ClusterResourceSetAddonOptions {
 /** Props of a {@link ClusterResourceSetAddon}. */
 export interface ClusterResourceSetAddonProps extends ClusterResourceSetAddonOptions {
   /** The cluster the objects are delivered to. */
-  readonly cluster: OpenStackCapiCluster;
+  readonly cluster: ICapiCluster;
 }
 
 /** A ConfigMap or Secret a ClusterResourceSet lists. */
@@ -86,11 +87,11 @@ export class ClusterResourceSetAddon extends Construct {
   public readonly namespace: string;
   /** The strategy of the ClusterResourceSet. */
   public readonly strategy: AddonStrategy;
-  /** The `ClusterResourceSet` object. */
-  public readonly clusterResourceSet: capi.ClusterResourceSet;
+  /** The `ClusterResourceSet` object, in the API version of the cluster's `upstreamVersions`. */
+  public readonly clusterResourceSet: ApiObject;
 
   // Read by the ClusterResourceSet at synth time: the array is shared, not copied.
-  private readonly resourceList: capi.ClusterResourceSetSpecResources[] = [];
+  private readonly resourceList: ResourceSetResourceModel[] = [];
   private readonly keys = new Map<string, string>();
   private readonly addedCharts: Array<{ chart: Chart; json: string }> = [];
   private configMapCount = 0;
@@ -111,13 +112,11 @@ export class ClusterResourceSetAddon extends Construct {
     errors.check(Object.values(AddonStrategy).includes(this.strategy), 'strategy', this.strategy, 'must be an AddonStrategy');
     errors.throwIfAny();
 
-    this.clusterResourceSet = new capi.ClusterResourceSet(this, 'Resource', {
+    this.clusterResourceSet = rendererFor(props.cluster.upstreamVersions).clusterResourceSet(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace },
-      spec: {
-        clusterSelector: { matchLabels: { ...props.cluster.selectorLabels } },
-        resources: this.resourceList,
-        strategy: this.strategy as string as capi.ClusterResourceSetSpecStrategy,
-      },
+      clusterSelector: props.cluster.selectorLabels,
+      resources: this.resourceList,
+      strategy: this.strategy,
     });
 
     this.node.addValidation({
@@ -175,7 +174,7 @@ export class ClusterResourceSetAddon extends Construct {
    * ClusterResourceSet, after the resources added so far.
    */
   public addExistingConfigMap(name: string): void {
-    this.addExisting(capi.ClusterResourceSetSpecResourcesKind.CONFIG_MAP, name);
+    this.addExisting('ConfigMap', name);
   }
 
   /**
@@ -184,10 +183,10 @@ export class ClusterResourceSetAddon extends Construct {
    * ClusterResourceSet, after the resources added so far.
    */
   public addExistingSecret(name: string): void {
-    this.addExisting(capi.ClusterResourceSetSpecResourcesKind.SECRET, name);
+    this.addExisting('Secret', name);
   }
 
-  private addExisting(kind: capi.ClusterResourceSetSpecResourcesKind, name: string): void {
+  private addExisting(kind: ResourceSetResourceModel['kind'], name: string): void {
     const errors = new InputErrors(this);
     errors.check(isDns1123Subdomain(name), `addExisting${kind}(name)`, name, 'must be a DNS-1123 subdomain');
     errors.check(!this.resourceList.some(r => r.kind === kind && r.name === name), `addExisting${kind}(name)`, name, 'is listed already');
@@ -233,10 +232,7 @@ export class ClusterResourceSetAddon extends Construct {
       } else {
         new k8s.KubeConfigMap(this, id, { metadata: manifest.metadata, data: manifest.data });
       }
-      this.resourceList.push({
-        kind: bin.secret ? capi.ClusterResourceSetSpecResourcesKind.SECRET : capi.ClusterResourceSetSpecResourcesKind.CONFIG_MAP,
-        name,
-      });
+      this.resourceList.push({ kind: bin.secret ? 'Secret' : 'ConfigMap', name });
     }
   }
 

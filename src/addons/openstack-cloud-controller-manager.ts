@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
+import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
-import type { OpenStackCapiCluster } from '../openstack-capi-cluster';
 import { isDns1123Subdomain, isUuid } from '../rules';
 import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
@@ -36,7 +36,7 @@ export interface OpenStackCloudControllerManagerOptions extends ClusterResourceS
 /** Props of an {@link OpenStackCloudControllerManager}. */
 export interface OpenStackCloudControllerManagerProps extends OpenStackCloudControllerManagerOptions {
   /** The cluster to run the cloud controller manager in. */
-  readonly cluster: OpenStackCapiCluster;
+  readonly cluster: ICapiCluster;
 }
 
 const NAMESPACE = 'kube-system';

@@ -1,0 +1,82 @@
+import { ApiObject } from 'cdk8s';
+
+/**
+ * The version-neutral description of each Cluster API object the library writes. Constructs build
+ * these from their props, checked once; a renderer per API version turns them into objects
+ * (`capi-renderer.ts`). Names of other objects are given as the objects themselves: a renderer
+ * knows how its version refers to them.
+ */
+
+/** Name, namespace, labels and annotations of an object. */
+export interface ObjectMetadata {
+  readonly name: string;
+  readonly namespace: string;
+  readonly labels?: { [key: string]: string };
+  readonly annotations?: { [key: string]: string };
+}
+
+/** Command line arguments of a component, name to value (kubeadm `extraArgs`). */
+export type ComponentArgs = { [name: string]: string };
+
+/** A taint a node registers with. */
+export interface TaintModel {
+  readonly key: string;
+  readonly value?: string;
+  readonly effect: string;
+}
+
+/** How a node registers with kubeadm. */
+export interface NodeRegistrationModel {
+  readonly name: string;
+  readonly kubeletExtraArgs: ComponentArgs;
+  /** Left out when empty: an explicit empty list would also drop kubeadm's default taints. */
+  readonly taints?: TaintModel[];
+}
+
+export interface ClusterModel {
+  readonly metadata: ObjectMetadata;
+  readonly podCidrs: string[];
+  readonly serviceCidrs?: string[];
+  readonly serviceDomain: string;
+  readonly controlPlane: ApiObject;
+  readonly infrastructure: ApiObject;
+}
+
+export interface ControlPlaneModel {
+  readonly metadata: ObjectMetadata;
+  readonly replicas: number;
+  readonly version: string;
+  readonly controllerManagerExtraArgs: ComponentArgs;
+  readonly nodeRegistration: NodeRegistrationModel;
+  readonly machineTemplate: ApiObject;
+}
+
+export interface BootstrapTemplateModel {
+  readonly metadata: ObjectMetadata;
+  readonly nodeRegistration: NodeRegistrationModel;
+}
+
+export interface MachineDeploymentModel {
+  readonly metadata: ObjectMetadata;
+  readonly clusterName: string;
+  /** Unset for an autoscaled pool: the autoscaler owns the size. */
+  readonly replicas?: number;
+  readonly version: string;
+  readonly failureDomain?: string;
+  readonly bootstrapTemplate: ApiObject;
+  readonly machineTemplate: ApiObject;
+}
+
+/** A ConfigMap or Secret a ClusterResourceSet lists. */
+export interface ResourceSetResourceModel {
+  readonly kind: 'ConfigMap' | 'Secret';
+  readonly name: string;
+}
+
+export interface ClusterResourceSetModel {
+  readonly metadata: ObjectMetadata;
+  readonly clusterSelector: { [key: string]: string };
+  /** Read when the app synthesizes: resources may be added after the object is created. */
+  readonly resources: ResourceSetResourceModel[];
+  readonly strategy: string;
+}

@@ -1,0 +1,95 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import * as capi from '../capi';
+import { objectReference } from '../naming';
+import { CapiRenderer } from './capi-renderer';
+import {
+  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, NodeRegistrationModel,
+} from './models';
+
+/**
+ * Cluster API `v1beta1`, served by CAPI v1.10 (and, deprecated, up to v1.15): refs carry the
+ * `apiVersion`, kubeadm arguments are maps. Written with the classes generated from CAPI v1.10.5.
+ */
+export class V1beta1Renderer extends CapiRenderer {
+  public readonly apiVersion = 'v1beta1';
+
+  public cluster(scope: Construct, id: string, model: ClusterModel): ApiObject {
+    return new capi.Cluster(scope, id, {
+      metadata: model.metadata,
+      spec: {
+        clusterNetwork: {
+          pods: { cidrBlocks: [...model.podCidrs] },
+          services: model.serviceCidrs ? { cidrBlocks: [...model.serviceCidrs] } : undefined,
+          serviceDomain: model.serviceDomain,
+        },
+        controlPlaneRef: objectReference(model.controlPlane),
+        infrastructureRef: objectReference(model.infrastructure),
+      },
+    });
+  }
+
+  public kubeadmControlPlane(scope: Construct, id: string, model: ControlPlaneModel): ApiObject {
+    return new capi.KubeadmControlPlane(scope, id, {
+      metadata: model.metadata,
+      spec: {
+        kubeadmConfigSpec: {
+          clusterConfiguration: { controllerManager: { extraArgs: { ...model.controllerManagerExtraArgs } } },
+          files: [],
+          initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
+          joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
+        },
+        machineTemplate: { infrastructureRef: objectReference(model.machineTemplate) },
+        replicas: model.replicas,
+        version: model.version,
+      },
+    });
+  }
+
+  public kubeadmConfigTemplate(scope: Construct, id: string, model: BootstrapTemplateModel): ApiObject {
+    return new capi.KubeadmConfigTemplate(scope, id, {
+      metadata: model.metadata,
+      spec: { template: { spec: { files: [], joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } } } },
+    });
+  }
+
+  public machineDeployment(scope: Construct, id: string, model: MachineDeploymentModel): ApiObject {
+    return new capi.MachineDeployment(scope, id, {
+      metadata: model.metadata,
+      spec: {
+        clusterName: model.clusterName,
+        replicas: model.replicas,
+        selector: { matchLabels: {} },
+        template: {
+          spec: {
+            bootstrap: { configRef: objectReference(model.bootstrapTemplate) },
+            clusterName: model.clusterName,
+            failureDomain: model.failureDomain,
+            infrastructureRef: objectReference(model.machineTemplate),
+            version: model.version,
+          },
+        },
+      },
+    });
+  }
+
+  public clusterResourceSet(scope: Construct, id: string, model: ClusterResourceSetModel): ApiObject {
+    return new capi.ClusterResourceSet(scope, id, {
+      metadata: model.metadata,
+      spec: {
+        clusterSelector: { matchLabels: { ...model.clusterSelector } },
+        // The same array: resources added later are written too.
+        resources: model.resources as capi.ClusterResourceSetSpecResources[],
+        strategy: model.strategy as capi.ClusterResourceSetSpecStrategy,
+      },
+    });
+  }
+}
+
+function nodeRegistration(model: NodeRegistrationModel): any {
+  return {
+    kubeletExtraArgs: { ...model.kubeletExtraArgs },
+    name: model.name,
+    taints: model.taints?.length ? model.taints.map(t => ({ key: t.key, value: t.value, effect: t.effect })) : undefined,
+  };
+}
