@@ -1,7 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
   AutoscalerAddon, AutoscalerPlacement, CalicoBootstrapJob, CloudCredentials, Flavor, MachineImage,
-  OpenStackCapiCluster, OpenStackCloudControllerManager, SecurityGroupRule,
+  OpenStackCapiCluster, OpenStackCloudControllerManager, SecurityGroupRule, UpstreamVersions,
 } from 'cdk8s-capi-openstack';
 import { Construct } from 'constructs';
 
@@ -28,6 +28,12 @@ export interface CapiUbuntuOpenStackProps extends ChartProps {
    * @default true
    */
   readonly templateHashing?: boolean;
+
+  /**
+   * The management cluster's Cluster API and OpenStack provider releases.
+   * @default UpstreamVersions.DEFAULT
+   */
+  readonly upstreamVersions?: UpstreamVersions;
 }
 
 /**
@@ -60,6 +66,7 @@ export class CapiUbuntuOpenStack extends Chart {
       credentials: CloudCredentials.fromSecretName('capi-ubuntu-openstack-cloud-config', { cloudName: 'openstack' }),
       labels: { cloud: 'capi-ubuntu-openstack' },
       templateHashing: props.templateHashing,
+      upstreamVersions: props.upstreamVersions,
     });
 
     this.cluster.addNodePool('normal', {
