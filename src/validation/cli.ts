@@ -8,9 +8,9 @@ import { parseYamlObjects } from './yaml-documents';
 const USAGE = `usage: capi-validate [--capi VERSION]... [--all-versions] PATH...
 
 Validates the Kubernetes objects in YAML files (or folders of them, kustomization.yaml files
-skipped) against the pinned upstream API schemas: CAPI and CAPO CRDs, Kubernetes built-in kinds.
-Prints one line per error and a summary; exits 1 if any object is invalid, 2 on a usage error
-or when no object is found, 3 when it could not complete.
+skipped; - reads standard input) against the pinned upstream API schemas: CAPI and CAPO CRDs,
+Kubernetes built-in kinds. Prints one line per error and a summary; exits 1 if any object is
+invalid, 2 on a usage error or when no object is found, 3 when it could not complete.
 
   --capi VERSION   the CAPI release of the version pair to check against (${UpstreamVersions.all().map(v => `${v.clusterApi} with CAPO ${v.openStackProvider}`).join(', ')});
                    default ${UpstreamVersions.DEFAULT.clusterApi}; repeat to check several
@@ -18,14 +18,23 @@ or when no object is found, 3 when it could not complete.
 
 const SKIPPED_FILES = new Set(['kustomization.yaml', 'kustomization.yml', 'Kustomization']);
 
+/** The path that stands for standard input, and its name in messages. */
+const STDIN = '-';
+const STDIN_NAME = '<stdin>';
+
 class UsageError extends Error {}
 
 /**
  * Runs the command line; returns the exit code.
  * @param args the arguments after the program name
  * @param print receives each output line
+ * @param readStdin returns all of standard input (read once, when a path is `-`)
  */
-export function main(args: string[], print: (line: string) => void = line => console.log(line)): number {
+export function main(
+  args: string[],
+  print: (line: string) => void = line => console.log(line),
+  readStdin: () => string = () => fs.readFileSync(0, 'utf8'),
+): number {
   if (args.includes('--help') || args.includes('-h')) {
     print(USAGE);
     return 0;
@@ -47,17 +56,20 @@ export function main(args: string[], print: (line: string) => void = line => con
   const errors: string[] = [];
   const objects: SourcedObject[] = [];
   let skipped = 0;
-  for (const file of options.paths.flatMap(p => yamlFiles(p, errors))) {
-    const parsed = parseYamlObjects(fs.readFileSync(file, 'utf8'));
-    errors.push(...parsed.errors.map(e => `${file}: not valid YAML: ${e}`));
+  const files = options.paths.flatMap(p => p === STDIN ? [STDIN] : yamlFiles(p, errors))
+    .filter((file, i, all) => file !== STDIN || all.indexOf(STDIN) === i); // standard input is read once
+  for (const file of files) {
+    const name = file === STDIN ? STDIN_NAME : file;
+    const parsed = parseYamlObjects(file === STDIN ? readStdin() : fs.readFileSync(file, 'utf8'));
+    errors.push(...parsed.errors.map(e => `${name}: not valid YAML: ${e}`));
     for (const { manifest, document } of parsed.objects) {
-      if (isKubernetesObject(manifest)) objects.push({ manifest, origin: `${file} document ${document}` });
+      if (isKubernetesObject(manifest)) objects.push({ manifest, origin: `${name} document ${document}` });
       else skipped++;
     }
   }
 
   if (objects.length === 0 && errors.length === 0) {
-    print(`capi-validate: no Kubernetes objects found in ${options.paths.join(', ')}`);
+    print(`capi-validate: no Kubernetes objects found in ${options.paths.map(p => p === STDIN ? STDIN_NAME : p).join(', ')}`);
     return 2;
   }
 
@@ -74,12 +86,17 @@ export function main(args: string[], print: (line: string) => void = line => con
   }
   errors.forEach(e => print(e));
   const notes = [
-    ...(withoutSchema > 0 ? [`${withoutSchema} of kinds without a pinned schema (names and labels checked only)`] : []),
-    ...(celUnsupported > 0 ? [`${celUnsupported} CEL rules not evaluated`] : []),
-    ...(skipped > 0 ? [`${skipped} other YAML documents skipped`] : []),
+    ...(withoutSchema > 0 ? [`${count(withoutSchema, 'object of a kind', 'objects of kinds')} without a pinned schema (names and labels checked only)`] : []),
+    ...(celUnsupported > 0 ? [`${count(celUnsupported, 'CEL rule')} not evaluated`] : []),
+    ...(skipped > 0 ? [`${count(skipped, 'other YAML document')} skipped`] : []),
   ].map(note => `, ${note}`).join('');
-  print(`capi-validate: ${checked} objects, ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}${notes} (${options.versions.join('; ')})`);
+  print(`capi-validate: ${count(checked, 'object')}, ${count(errors.length, 'error')}${notes} (${options.versions.join('; ')})`);
   return errors.length > 0 ? 1 : 0;
+}
+
+/** E.g. `1 object`, `2 objects`. */
+function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
 }
 
 function parseArguments(args: string[]): { versions: UpstreamVersions[]; paths: string[] } {

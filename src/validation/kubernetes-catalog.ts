@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IMPORTS_FOLDER } from './imports-folder';
 import { KindLookup, parseApiVersion } from './kind-schema';
+import { withKubernetesEnums } from './kubernetes-enums';
 import { StructuralSchema } from './structural-schema';
 
 interface SchemasFile {
@@ -12,14 +13,16 @@ interface SchemasFile {
 
 /**
  * The schemas of the built-in Kubernetes kinds (imports/kubernetes/<version>/schemas.json, see
- * scripts/import-kubernetes-schemas.mjs), read once per version.
+ * scripts/import-kubernetes-schemas.mjs) with the values of their enumerated fields, read once
+ * per version.
  */
 export class KubernetesCatalog {
   public static of(version: string): KubernetesCatalog {
     let catalog = loadedCatalogs.get(version);
     if (!catalog) {
       const file = path.join(IMPORTS_FOLDER, 'kubernetes', version, 'schemas.json');
-      catalog = new KubernetesCatalog(version, JSON.parse(fs.readFileSync(file, 'utf8')));
+      const schemas: SchemasFile = JSON.parse(fs.readFileSync(file, 'utf8'));
+      catalog = new KubernetesCatalog(version, { ...schemas, definitions: withKubernetesEnums(schemas.definitions) });
       loadedCatalogs.set(version, catalog);
     }
     return catalog;

@@ -1,3 +1,4 @@
+import { addressFieldProblems } from './address-fields';
 import { CelCounts } from './cel-rules';
 import { clusterResourceSetPayloads, SourcedObject } from './cluster-resource-set-payloads';
 import { CrdCatalog } from './crd-catalog';
@@ -6,6 +7,7 @@ import { KubernetesCatalog } from './kubernetes-catalog';
 import { objectRuleProblems } from './object-rules';
 import { formatProblem, Problem } from './problem';
 import { checkObject } from './schema-check';
+import { securityGroupProtocolProblems } from './security-group-protocols';
 import { UpstreamVersions } from './upstream-versions';
 
 /** What checking a list of objects found, and how much work it took. */
@@ -38,17 +40,17 @@ export class ManifestChecker {
     this.kubernetes = KubernetesCatalog.of(versions.kubernetes);
   }
 
-  /** Checks the objects, then those their ClusterResourceSets carry in ConfigMaps. */
+  /** Checks the objects, then those their ClusterResourceSets carry in ConfigMaps and Secrets. */
   public check(objects: SourcedObject[]): CheckOutcome {
     const cel: CelCounts = { evaluated: 0, transitionSkipped: 0, unsupportedSkipped: 0 };
     const payloads = clusterResourceSetPayloads(objects.map(o => o.manifest));
     const all = [...objects, ...payloads.objects];
     const errors = [...payloads.errors];
     let objectsWithoutSchema = 0;
-    for (const { manifest, origin } of all) {
+    for (const { manifest, origin, secret } of all) {
       const { problems, hasSchema } = this.checkOne(manifest, cel);
       if (!hasSchema) objectsWithoutSchema++;
-      errors.push(...problems.map(p => formatProblem(manifest, origin, p)));
+      errors.push(...problems.map(p => formatProblem(manifest, origin, p, secret)));
     }
     return { errors, objectsChecked: all.length, objectsWithoutSchema, cel };
   }
@@ -76,6 +78,7 @@ export class ManifestChecker {
         objectMeta: this.kubernetes.objectMeta,
         resolve: ref => this.kubernetes.resolve(ref),
       });
+      problems.push(...FIELD_RULES.flatMap(rule => rule(manifest)));
     }
     return { problems, hasSchema: found !== undefined };
   }
@@ -85,5 +88,8 @@ export class ManifestChecker {
     return this.crds.lookup(apiVersion, kind) ?? this.kubernetes.lookup(apiVersion, kind);
   }
 }
+
+/** Rules of fields whose schemas say too little: values the provider or OpenStack would refuse. */
+const FIELD_RULES: ((manifest: any) => Problem[])[] = [addressFieldProblems, securityGroupProtocolProblems];
 
 const checkers = new Map<UpstreamVersions, ManifestChecker>();

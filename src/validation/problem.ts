@@ -18,11 +18,14 @@ export function objectId(manifest: any): string {
   return typeof namespace === 'string' && namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
 }
 
-/** One line: the object, where it came from, the field path, the value and the rule. */
-export function formatProblem(manifest: any, origin: string | undefined, problem: Problem): string {
+/**
+ * One line: the object, where it came from, the field path, the value and the rule.
+ * @param inSecret the object came out of a Secret: its values are secret, whatever its kind
+ */
+export function formatProblem(manifest: any, origin: string | undefined, problem: Problem, inSecret = false): string {
   const where = origin ? `${objectId(manifest)} (${origin})` : objectId(manifest);
   const value = problem.hideValue ? '<not shown>'
-    : mayBeSecret(manifest, problem.path) ? '<redacted>' : describeValue(problem.value);
+    : mayBeSecret(manifest, problem.path, inSecret) ? '<redacted>' : describeValue(problem.value);
   const field = problem.path || '<object>';
   return `${where}: ${field} = ${value}: ${problem.rule}`.replace(/\s*[\r\n]+\s*/g, ' ');
 }
@@ -36,11 +39,11 @@ function fieldName(path: string): string {
 }
 
 /**
- * Whether the value at the path may be secret: anything of a Secret but its identity, and fields
- * named like credentials. Such values are never printed.
+ * Whether the value at the path may be secret: anything of a Secret (or of an object carried in
+ * one) but its identity, and fields named like credentials. Such values are never printed.
  */
-function mayBeSecret(manifest: any, path: string): boolean {
-  if (manifest?.kind === 'Secret' && path !== '' && !/^(metadata|type|apiVersion|kind|immutable)\b/.test(path)) return true;
+function mayBeSecret(manifest: any, path: string, inSecret: boolean): boolean {
+  if ((inSecret || manifest?.kind === 'Secret') && path !== '' && !/^(metadata|type|apiVersion|kind|immutable)\b/.test(path)) return true;
   const name = fieldName(path);
   return SECRET_FIELDS.has(name) || name.endsWith('password') || name.endsWith('secret');
 }

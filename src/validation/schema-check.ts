@@ -263,13 +263,17 @@ function checkCelRules(value: unknown, schema: StructuralSchema, path: string, c
   }
 }
 
-/** CEL's view of a value: integers are `int` (BigInt), the rest as JSON decodes it. */
+/**
+ * CEL's view of a value: integers are `int` (BigInt), the rest as JSON decodes it. Lists and maps
+ * are rebuilt in this realm: the CEL library refuses an Array of another one (`instanceof`), such
+ * as structuredClone makes under jest.
+ */
 function toCelValue(value: unknown, schemaOrRef: StructuralSchema | undefined, ctx: CheckContext): unknown {
   const schema = schemaOrRef ? deref(schemaOrRef, ctx) : undefined;
   if (typeof value === 'number') {
     return Number.isInteger(value) && schema?.type !== 'number' ? BigInt(value) : value;
   }
-  if (Array.isArray(value)) return value.map(item => toCelValue(item, schema?.items, ctx));
+  if (Array.isArray(value)) return Array.from(value, item => toCelValue(item, schema?.items, ctx));
   if (isPlainObject(value)) {
     const additional = typeof schema?.additionalProperties === 'object' ? schema.additionalProperties : undefined;
     const result: Record<string, unknown> = {};

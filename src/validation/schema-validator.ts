@@ -17,7 +17,7 @@ export interface SchemaValidatorProps {
 export interface ValidationReport {
   /** One line per problem: object (kind/namespace/name), field path, value and rule. Empty when all are valid. */
   readonly errors: string[];
-  /** Objects checked, including those ClusterResourceSet ConfigMaps carry. */
+  /** Objects checked, including those ClusterResourceSet ConfigMaps and Secrets carry. */
   readonly objectsChecked: number;
   /** Objects of kinds no pinned schema describes (checked by the object rules only). */
   readonly objectsWithoutSchema: number;
@@ -33,7 +33,7 @@ export interface ValidationReport {
  * Checks objects as the API server would before storing them: against the pinned CRDs of CAPI and
  * CAPO (structural schema with defaults, unknown fields, CEL rules) and the Kubernetes schemas of
  * built-in kinds, plus the rules of names, labels, annotations and sizes. Objects carried in the
- * ConfigMaps of ClusterResourceSets are checked too.
+ * ConfigMaps and Secrets of ClusterResourceSets are checked too.
  *
  * Schemas are read and compiled once per process, on first use of each kind.
  */

@@ -7,17 +7,25 @@ export class UpstreamVersions {
   public static readonly CAPI_1_10_CAPO_0_12 = new UpstreamVersions('v1.10.5', 'v0.12.4');
 
   /**
-   * CAPI v1.13.5 and CAPO v0.14.7, the newest pinned pair. CAPI v1.13 stores v1beta2 and still
-   * serves v1beta1 (deprecated), which is what the library emits.
+   * CAPI v1.13.5 and CAPO v0.14.7. CAPI v1.13 stores v1beta2 and still serves v1beta1
+   * (deprecated), which is what the library emits.
    */
   public static readonly CAPI_1_13_CAPO_0_14 = new UpstreamVersions('v1.13.5', 'v0.14.7');
+
+  /**
+   * CAPI v1.14.0 and CAPO v0.14.7, the newest pinned pair. CAPI v1.14 stores v1beta2 and still
+   * serves v1beta1, deprecated and "on track to be unserved in CAPI v1.16" (its migration guide
+   * v1.13-to-v1.14.md). CAPO v0.14 implements the v1beta1 contract and works with CAPI v1beta2
+   * objects (its templates mix them).
+   */
+  public static readonly CAPI_1_14_CAPO_0_14 = new UpstreamVersions('v1.14.0', 'v0.14.7');
 
   /** The default pair: {@link UpstreamVersions.CAPI_1_10_CAPO_0_12}. */
   public static readonly DEFAULT = UpstreamVersions.CAPI_1_10_CAPO_0_12;
 
   /** Every pinned pair. */
   public static all(): UpstreamVersions[] {
-    return [UpstreamVersions.CAPI_1_10_CAPO_0_12, UpstreamVersions.CAPI_1_13_CAPO_0_14];
+    return [UpstreamVersions.CAPI_1_10_CAPO_0_12, UpstreamVersions.CAPI_1_13_CAPO_0_14, UpstreamVersions.CAPI_1_14_CAPO_0_14];
   }
 
   /**

@@ -16,8 +16,12 @@ function folderWith(files: Record<string, string>): string {
 }
 
 function run(...args: string[]): { code: number; lines: string[] } {
+  return runWithStdin(() => { throw new Error('stdin read'); }, ...args);
+}
+
+function runWithStdin(readStdin: () => string, ...args: string[]): { code: number; lines: string[] } {
   const lines: string[] = [];
-  const code = main(args, line => lines.push(line));
+  const code = main(args, line => lines.push(line), readStdin);
   return { code, lines };
 }
 
@@ -59,11 +63,15 @@ describe('capi-validate', () => {
     const newest = run('--capi', '1.13', dir);
     expect(newest.code).toBe(1);
     expect(newest.lines[newest.lines.length - 1]).toMatch(/1 error \(CAPI v1\.13\.5 \+ CAPO v0\.14\.7\)$/);
-    const both = run('--all-versions', dir);
-    expect(both.lines.filter(l => l.includes('spec.paused'))).toEqual([
+    const v114 = run('--capi', 'v1.14.0', dir);
+    expect(v114.lines[v114.lines.length - 1]).toMatch(/1 error \(CAPI v1\.14\.0 \+ CAPO v0\.14\.7\)$/);
+    const all = run('--all-versions', dir);
+    expect(all.lines.filter(l => l.includes('spec.paused'))).toEqual([
       expect.stringMatching(/^\[CAPI v1\.10\.5 \+ CAPO v0\.12\.4\] Cluster\//),
       expect.stringMatching(/^\[CAPI v1\.13\.5 \+ CAPO v0\.14\.7\] Cluster\//),
+      expect.stringMatching(/^\[CAPI v1\.14\.0 \+ CAPO v0\.14\.7\] Cluster\//),
     ]);
+    expect(all.lines[all.lines.length - 1]).toMatch(/, 3 errors \(CAPI v1\.10\.5 \+ CAPO v0\.12\.4; CAPI v1\.13\.5 \+ CAPO v0\.14\.7; CAPI v1\.14\.0 \+ CAPO v0\.14\.7\)$/);
   });
 
   test('YAML syntax errors and missing paths are errors', () => {
@@ -86,8 +94,35 @@ describe('capi-validate', () => {
     expect(lines).toEqual([
       // kubectl reads YAML 1.1, where `yes` is a boolean.
       expect.stringMatching(/^ConfigMap\/a \(.*cm\.yaml document 1\): data\.enabled = true: must be of type string$/),
-      expect.stringMatching(/^capi-validate: 1 objects, 1 error, 2 other YAML documents skipped \(/),
+      expect.stringMatching(/^capi-validate: 1 object, 1 error, 2 other YAML documents skipped \(/),
     ]);
+  });
+
+  test('"-" reads standard input, once, beside files', () => {
+    let reads = 0;
+    const stdin = () => {
+      reads++;
+      return 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {enabled: yes}\n';
+    };
+    const dir = folderWith({ 'ok.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n' });
+    expect(runWithStdin(stdin, '-', dir, '-')).toEqual({
+      code: 1,
+      lines: [
+        'ConfigMap/a (<stdin> document 1): data.enabled = true: must be of type string',
+        'capi-validate: 2 objects, 1 error (CAPI v1.10.5 + CAPO v0.12.4)',
+      ],
+    });
+    expect(reads).toBe(1);
+    expect(runWithStdin(() => '', '-')).toEqual({ code: 2, lines: ['capi-validate: no Kubernetes objects found in <stdin>'] });
+  });
+
+  test('the summary counts in the singular and the plural', () => {
+    const one = folderWith({
+      'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\nreplicaCount: 1\n',
+    });
+    expect(run(one).lines).toEqual(['capi-validate: 2 objects, 0 errors, 1 object of a kind without a pinned schema (names and labels checked only), 1 other YAML document skipped (CAPI v1.10.5 + CAPO v0.12.4)']);
+    const two = folderWith({ 'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n' });
+    expect(run(two).lines).toEqual(['capi-validate: 2 objects, 0 errors, 2 objects of kinds without a pinned schema (names and labels checked only) (CAPI v1.10.5 + CAPO v0.12.4)']);
   });
 
   test('usage errors exit 2', () => {

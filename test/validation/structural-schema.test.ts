@@ -104,6 +104,18 @@ describe('CEL rules', () => {
     expect(rules(check({ spec: { min: 11 } }, spec).problems)).toEqual(['spec: min must not exceed max (CEL rule "self.min <= self.max && self.max < 100")']);
   });
 
+  test('see lists of objects, even made in another realm (structuredClone\'s under jest)', () => {
+    const spec: StructuralSchema = {
+      'type': 'array',
+      'items': { type: 'object', properties: { name: { type: 'string' } } },
+      'x-kubernetes-validations': [{ rule: 'self.all(x, self.exists_one(y, x.name == y.name))', message: 'names must be unique' }],
+    };
+    expect(check({ spec: [{ name: 'a' }, { name: 'b' }] }, spec).problems).toEqual([]);
+    expect(rules(check({ spec: [{ name: 'a' }, { name: 'a' }] }, spec).problems)).toEqual([
+      'spec: names must be unique (CEL rule "self.all(x, self.exists_one(y, x.name == y.name))")',
+    ]);
+  });
+
   test('transition rules are skipped and counted', () => {
     const c = counts();
     expect(CelRules.check({ rule: 'self == oldSelf' }, 'a', c)).toBeUndefined();
