@@ -4,9 +4,9 @@ import { Construct } from 'constructs';
 import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { isDns1123Subdomain } from '../rules';
-import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { CLUSTER_AUTOSCALER_IMAGES, resolveImage } from './image-versions';
+import { WorkloadAddon } from './workload-addon';
 
 /** Where the cluster-autoscaler runs (kubernetes/autoscaler clusterapi provider README). */
 export enum AutoscalerPlacement {
@@ -112,7 +112,7 @@ const UPSTREAM_NAME = 'cluster-autoscaler';
  * `WORKLOAD_CLUSTER`, make the management kubeconfig of that ServiceAccount. Inside the workload
  * cluster the autoscaler gets the upstream `cluster-autoscaler-workload` ClusterRole.
  */
-export class AutoscalerAddon extends Construct {
+export class AutoscalerAddon extends WorkloadAddon {
   /** Where the autoscaler runs. */
   public readonly placement: AutoscalerPlacement;
   /** The image of the autoscaler. */
@@ -125,11 +125,11 @@ export class AutoscalerAddon extends Construct {
   public readonly addon?: ClusterResourceSetAddon;
 
   constructor(scope: Construct, id: string, props: AutoscalerAddonProps) {
-    super(scope, id);
+    super(scope, id, props, 'AutoscalerAddonOptions', [
+      'placement', 'managementKubeconfig', 'image', 'expander', 'scaleDownUnneededTime', 'scaleDownDelayAfterAdd', 'extraArgs',
+    ]);
     const errors = new InputErrors(this);
     const cluster = props.cluster;
-    checkCluster(errors, cluster);
-    errors.throwIfAny();
 
     this.placement = props.placement ?? AutoscalerPlacement.MANAGEMENT_CLUSTER;
     errors.check(Object.values(AutoscalerPlacement).includes(this.placement), 'placement', this.placement, 'must be an AutoscalerPlacement');
@@ -193,15 +193,12 @@ export class AutoscalerAddon extends Construct {
       return;
     }
 
-    const chart = ClusterResourceSetAddon.workloadChart();
-    new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: UPSTREAM_NAME, namespace: WORKLOAD_NAMESPACE } });
-    new k8s.KubeClusterRole(chart, 'ClusterRole', { metadata: { name: 'cluster-autoscaler-workload' }, rules: WORKLOAD_RULES });
-    new k8s.KubeClusterRoleBinding(chart, 'ClusterRoleBinding', {
-      metadata: { name: 'cluster-autoscaler-workload' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-autoscaler-workload' },
-      subjects: [{ kind: 'ServiceAccount', name: UPSTREAM_NAME, namespace: WORKLOAD_NAMESPACE }],
+    this.addServiceAccount('ServiceAccount', UPSTREAM_NAME, WORKLOAD_NAMESPACE);
+    this.addClusterRole('ClusterRole', 'cluster-autoscaler-workload', WORKLOAD_RULES);
+    this.bindClusterRole('ClusterRoleBinding', {
+      name: 'cluster-autoscaler-workload', clusterRole: 'cluster-autoscaler-workload', serviceAccount: UPSTREAM_NAME, namespace: WORKLOAD_NAMESPACE,
     });
-    new k8s.KubeDeployment(chart, 'Deployment', deployment({
+    new k8s.KubeDeployment(this.workload, 'Deployment', deployment({
       name: UPSTREAM_NAME,
       namespace: WORKLOAD_NAMESPACE,
       labels: { app: UPSTREAM_NAME },
@@ -210,13 +207,7 @@ export class AutoscalerAddon extends Construct {
       args: this.args,
       kubeconfig: { secretName: kubeconfig!.secretName, key: kubeconfig!.key ?? 'value', dir: kubeconfigDir },
     }));
-    this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
-      cluster,
-      name: props.name ?? `${cluster.name}-cluster-autoscaler`,
-      strategy: props.strategy,
-    });
-    this.addon.addChart(chart);
-    if (kubeconfig!.resourceSetSecretName) this.addon.addExistingSecret(kubeconfig!.resourceSetSecretName);
+    this.addon = this.deliver(props, 'cluster-autoscaler', kubeconfig!.resourceSetSecretName ? [kubeconfig!.resourceSetSecretName] : []);
   }
 }
 

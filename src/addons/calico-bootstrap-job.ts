@@ -5,9 +5,9 @@ import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { parseIpv4Cidr } from '../ipv4';
 import { ManagedSecurityGroup, SecurityGroupDirection, SecurityGroupRule } from '../security-group-rule';
-import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { KUBECTL_IMAGES, resolveImage } from './image-versions';
+import { WorkloadAddon } from './workload-addon';
 
 /** The Calico release installed by default. */
 export const DEFAULT_CALICO_VERSION = 'v3.30.2';
@@ -108,6 +108,7 @@ export interface CalicoBootstrapJobProps extends CalicoBootstrapJobOptions {
 }
 
 const NAMESPACE = 'kube-system';
+const CALICO_PROP_NAMES = ['calicoVersion', 'encapsulation', 'manifestUrl', 'manifestSha256', 'kubectlImage', 'backoffLimit'];
 const SERVICE_ACCOUNT = 'calico-bootstrap';
 
 /**
@@ -179,7 +180,7 @@ export const WAIT_FOR_API_SERVER_SCRIPT = 'until kubectl get --raw=/readyz >/dev
  * CAPI then creates what is missing (the Job, and its ClusterRoleBinding if the Job had deleted
  * it) and recreates the binding; the other add-ons' objects exist and are not recreated.
  */
-export class CalicoBootstrapJob extends Construct {
+export class CalicoBootstrapJob extends WorkloadAddon {
   /** The ClusterResourceSet delivering the Job. */
   public readonly addon: ClusterResourceSetAddon;
   /** Name of the Job in `kube-system`. */
@@ -194,11 +195,9 @@ export class CalicoBootstrapJob extends Construct {
   public readonly kubectlImage: string;
 
   constructor(scope: Construct, id: string, props: CalicoBootstrapJobProps) {
-    super(scope, id);
+    super(scope, id, props, 'CalicoBootstrapJobOptions', CALICO_PROP_NAMES);
     const errors = new InputErrors(this);
     const cluster = props.cluster;
-    checkCluster(errors, cluster);
-    errors.throwIfAny();
 
     const version = props.calicoVersion ?? DEFAULT_CALICO_VERSION;
     const versionOk = errors.check(/^v\d+\.\d+\.\d+$/.test(version), 'calicoVersion', version, 'must be a Calico release "vX.Y.Z", e.g. "v3.30.2"');
@@ -245,13 +244,8 @@ export class CalicoBootstrapJob extends Construct {
     errors.throwIfAny();
 
     const podCidr = cluster.podCidrs[0];
-    const chart = ClusterResourceSetAddon.workloadChart();
-    new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: SERVICE_ACCOUNT, namespace: NAMESPACE } });
-    new k8s.KubeClusterRoleBinding(chart, 'ClusterRoleBinding', {
-      metadata: { name: SERVICE_ACCOUNT },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
-      subjects: [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT, namespace: NAMESPACE }],
-    });
+    this.addServiceAccount('ServiceAccount', SERVICE_ACCOUNT, NAMESPACE);
+    this.bindClusterRole('ClusterRoleBinding', { name: SERVICE_ACCOUNT, clusterRole: 'cluster-admin', serviceAccount: SERVICE_ACCOUNT, namespace: NAMESPACE });
 
     const env = [
       { name: 'CALICO_MANIFEST_URL', value: this.manifestUrl },
@@ -294,14 +288,8 @@ export class CalicoBootstrapJob extends Construct {
       },
     };
     this.jobName = `calico-bootstrap-${shortHash(spec)}`;
-    new k8s.KubeJob(chart, 'Job', { metadata: { name: this.jobName, namespace: NAMESPACE }, spec });
-
-    this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
-      cluster,
-      name: props.name ?? `${props.cluster.name}-calico`,
-      strategy: props.strategy,
-    });
-    this.addon.addChart(chart);
+    new k8s.KubeJob(this.workload, 'Job', { metadata: { name: this.jobName, namespace: NAMESPACE }, spec });
+    this.addon = this.deliver(props, 'calico');
   }
 }
 

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { isDns1123Subdomain, isUuid } from '../rules';
-import { checkCluster } from './check-cluster';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { OPENSTACK_CCM_IMAGES, resolveImage } from './image-versions';
+import { WorkloadAddon } from './workload-addon';
 
 /** Options of an {@link OpenStackCloudControllerManager}. */
 export interface OpenStackCloudControllerManagerOptions extends ClusterResourceSetAddonOptions {
@@ -59,7 +59,7 @@ const CLOUD_CONFIG_DIR = '/etc/config';
  * `CLUSTER_NAME` is the cluster's name (upstream: "kubernetes") so that load balancers of two
  * clusters in one project get distinct names.
  */
-export class OpenStackCloudControllerManager extends Construct {
+export class OpenStackCloudControllerManager extends WorkloadAddon {
   /** The ClusterResourceSet delivering the cloud controller manager. */
   public readonly addon: ClusterResourceSetAddon;
   /** The image of the cloud controller manager. */
@@ -70,11 +70,9 @@ export class OpenStackCloudControllerManager extends Construct {
   public readonly cloudConfigSecretName?: string;
 
   constructor(scope: Construct, id: string, props: OpenStackCloudControllerManagerProps) {
-    super(scope, id);
+    super(scope, id, props, 'OpenStackCloudControllerManagerOptions', ['image', 'cloudConfigSecretName', 'loadBalancerSubnetId']);
     const errors = new InputErrors(this);
     const cluster = props.cluster;
-    checkCluster(errors, cluster);
-    errors.throwIfAny();
 
     this.image = resolveImage(errors, 'image', props.image, OPENSTACK_CCM_IMAGES, cluster.kubernetesVersion, 'cloud controller manager');
     if (props.loadBalancerSubnetId !== undefined) {
@@ -94,23 +92,23 @@ export class OpenStackCloudControllerManager extends Construct {
       caFile: cluster.credentials.privateCa,
     });
 
-    const chart = ClusterResourceSetAddon.workloadChart();
-    new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: 'cloud-controller-manager', namespace: NAMESPACE } });
-    addRbac(chart);
-    addDaemonSet(chart, this.image, cluster.name);
-
-    this.addon = new ClusterResourceSetAddon(this, 'ClusterResourceSet', {
-      cluster,
-      name: props.name ?? `${props.cluster.name}-cloud-provider-openstack`,
-      strategy: props.strategy,
-    });
+    this.addServiceAccount('ServiceAccount', 'cloud-controller-manager', NAMESPACE);
+    this.addClusterRole('CloudControllerManagerRole', 'system:cloud-controller-manager', CLOUD_CONTROLLER_MANAGER_RULES);
+    this.addClusterRole('CloudNodeControllerRole', 'system:cloud-node-controller', CLOUD_NODE_CONTROLLER_RULES);
+    for (const [bindingId, name, serviceAccount] of [
+      ['CloudNodeControllerBinding', 'system:cloud-node-controller', 'cloud-node-controller'],
+      ['CloudControllerManagerBinding', 'system:cloud-controller-manager', 'cloud-controller-manager'],
+    ]) {
+      this.bindClusterRole(bindingId, { name, clusterRole: name, serviceAccount, namespace: NAMESPACE });
+    }
+    addDaemonSet(this.workload, this.image, cluster.name);
 
     if (inline) {
       console.warn(
         `[warning] ${this.node.path}: clouds.yaml is written into a ClusterResourceSet Secret (kube-system/${CLOUD_CONFIG_SECRET}) `
         + 'in the synthesized output, because the cluster\'s credentials are inline. Do not commit it to Git unencrypted.',
       );
-      new k8s.KubeSecret(chart, 'CloudConfig', {
+      new k8s.KubeSecret(this.workload, 'CloudConfig', {
         metadata: { name: CLOUD_CONFIG_SECRET, namespace: NAMESPACE },
         type: 'Opaque',
         data: {
@@ -121,8 +119,7 @@ export class OpenStackCloudControllerManager extends Construct {
         },
       });
     }
-    this.addon.addChart(chart);
-    if (this.cloudConfigSecretName) this.addon.addExistingSecret(this.cloudConfigSecretName);
+    this.addon = this.deliver(props, 'cloud-provider-openstack', this.cloudConfigSecretName ? [this.cloudConfigSecretName] : []);
   }
 }
 
@@ -143,44 +140,30 @@ function cloudConf(options: { cloudName: string; floatingNetworkId?: string; sub
   return lines.join('\n') + '\n';
 }
 
-function addRbac(chart: Construct): void {
-  const core = '';
-  new k8s.KubeClusterRole(chart, 'CloudControllerManagerRole', {
-    metadata: { name: 'system:cloud-controller-manager' },
-    rules: [
-      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
-      { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
-      { apiGroups: [core], resources: ['nodes'], verbs: ['*'] },
-      { apiGroups: [core], resources: ['nodes/status'], verbs: ['patch'] },
-      { apiGroups: [core], resources: ['services'], verbs: ['list', 'patch', 'update', 'watch'] },
-      { apiGroups: [core], resources: ['services/status'], verbs: ['patch'] },
-      { apiGroups: [core], resources: ['serviceaccounts'], verbs: ['create', 'get'] },
-      { apiGroups: [core], resources: ['serviceaccounts/token'], verbs: ['create'] },
-      { apiGroups: [core], resources: ['persistentvolumes'], verbs: ['*'] },
-      { apiGroups: [core], resources: ['endpoints'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
-      { apiGroups: [core], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
-      { apiGroups: [core], resources: ['secrets'], verbs: ['list', 'get', 'watch'] },
-    ],
-  });
-  new k8s.KubeClusterRole(chart, 'CloudNodeControllerRole', {
-    metadata: { name: 'system:cloud-node-controller' },
-    rules: [
-      { apiGroups: [core], resources: ['nodes'], verbs: ['*'] },
-      { apiGroups: [core], resources: ['nodes/status'], verbs: ['patch'] },
-      { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
-    ],
-  });
-  for (const [id, name, serviceAccount] of [
-    ['CloudNodeControllerBinding', 'system:cloud-node-controller', 'cloud-node-controller'],
-    ['CloudControllerManagerBinding', 'system:cloud-controller-manager', 'cloud-controller-manager'],
-  ]) {
-    new k8s.KubeClusterRoleBinding(chart, id, {
-      metadata: { name },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name },
-      subjects: [{ kind: 'ServiceAccount', name: serviceAccount, namespace: NAMESPACE }],
-    });
-  }
-}
+const core = '';
+
+/** The upstream ClusterRole `system:cloud-controller-manager` (manifests/controller-manager/cloud-controller-manager-roles.yaml). */
+const CLOUD_CONTROLLER_MANAGER_RULES: k8s.PolicyRule[] = [
+  { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+  { apiGroups: [core], resources: ['nodes'], verbs: ['*'] },
+  { apiGroups: [core], resources: ['nodes/status'], verbs: ['patch'] },
+  { apiGroups: [core], resources: ['services'], verbs: ['list', 'patch', 'update', 'watch'] },
+  { apiGroups: [core], resources: ['services/status'], verbs: ['patch'] },
+  { apiGroups: [core], resources: ['serviceaccounts'], verbs: ['create', 'get'] },
+  { apiGroups: [core], resources: ['serviceaccounts/token'], verbs: ['create'] },
+  { apiGroups: [core], resources: ['persistentvolumes'], verbs: ['*'] },
+  { apiGroups: [core], resources: ['endpoints'], verbs: ['create', 'get', 'list', 'watch', 'update'] },
+  { apiGroups: [core], resources: ['configmaps'], verbs: ['get', 'list', 'watch'] },
+  { apiGroups: [core], resources: ['secrets'], verbs: ['list', 'get', 'watch'] },
+];
+
+/** The upstream ClusterRole `system:cloud-node-controller`. */
+const CLOUD_NODE_CONTROLLER_RULES: k8s.PolicyRule[] = [
+  { apiGroups: [core], resources: ['nodes'], verbs: ['*'] },
+  { apiGroups: [core], resources: ['nodes/status'], verbs: ['patch'] },
+  { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
+];
 
 function addDaemonSet(chart: Construct, image: string, clusterName: string): void {
   const labels = { 'k8s-app': 'openstack-cloud-controller-manager' };
