@@ -1,29 +1,52 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Yaml } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, IResolver, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { formatErrors } from './input-errors';
+import { IManifestValidator } from './manifest-validator';
+import { upstreamVersionsOf } from './upstream-versions-of';
 import { SchemaValidator } from './validation/schema-validator';
+import { UpstreamVersions } from './validation/upstream-versions';
 
-/** Checks synthesized objects, e.g. against the upstream API schemas. */
-export interface IManifestValidator {
+/** Where a {@link GitOpsApp} writes, unless given an `outdir`. */
+const DEFAULT_OUTDIR = 'gitops';
+
+/**
+ * Props of a {@link GitOpsApp}. Not cdk8s's `AppProps`: the output folder is not the one of the
+ * `cdk8s synth` command, and the output is always one file per object.
+ */
+export interface GitOpsAppProps {
   /**
-   * Returns one line per problem found in the objects; none when they are all valid.
-   * @param manifests the objects, as plain JSON
+   * The GitOps folder, replaced all or nothing on every synth. Never taken from `CDK8S_OUTDIR`
+   * (as a plain cdk8s `App` does): that is the folder of the `cdk8s synth` command, which deletes
+   * it before it runs the app, and which gets one file per chart instead.
+   * @default "gitops"
    */
-  validate(manifests: any[]): string[];
-}
+  readonly outdir?: string;
 
-/** Props of a {@link GitOpsApp}. */
-export interface GitOpsAppProps extends AppProps {
   /**
-   * Checks every synthesized object must pass before anything is written.
-   * @default [new SchemaValidator()] - the pinned upstream schemas (CAPI v1.10.5, CAPO v0.12.4, Kubernetes v1.32), unless validateSchemas is false
+   * Extension of the files of the `cdk8s synth` command's folder (one per chart).
+   * @default ".k8s.yaml"
+   */
+  readonly outputFileExtension?: string;
+
+  /**
+   * Resolvers of property values, as for a cdk8s `App`.
+   * @default - none
+   */
+  readonly resolvers?: IResolver[];
+
+  /**
+   * Checks every synthesized object must pass before anything is written, in addition to the
+   * schema validation of `validateSchemas`.
+   * @default - none
    */
   readonly validators?: IManifestValidator[];
 
   /**
-   * Validate every object against the upstream schemas before writing (the default validators).
+   * Validate every object against the upstream schemas before writing: the objects of each
+   * cluster against the pinned pair of its `upstreamVersions` (the CRDs its management cluster
+   * serves), other objects against `UpstreamVersions.DEFAULT`.
    * @default true
    */
   readonly validateSchemas?: boolean;
@@ -52,16 +75,18 @@ export interface ChartManifests {
  * with every error reported at once; the output folder is then replaced in one rename, so a failed
  * synth leaves the previous output exactly as it was.
  *
- * The `cdk8s synth` command deletes its output folder before it runs the app: give this app an
- * explicit `outdir` and the command another `output` folder (as the example's `cdk8s.yaml` does),
- * so that a failed synth cannot leave the GitOps folder empty.
+ * The GitOps folder is `gitops/` unless given an `outdir`, never the output folder of the
+ * `cdk8s synth` command (`dist/` by default), which the command deletes before it runs the app:
+ * under the command, that folder gets the classic one file per chart.
  */
 export class GitOpsApp extends App {
   private readonly validators: IManifestValidator[];
+  private readonly validateSchemas: boolean;
 
   constructor(props: GitOpsAppProps = {}) {
-    super(props);
-    this.validators = props.validators ?? (props.validateSchemas === false ? [] : [new SchemaValidator()]);
+    super({ outdir: props.outdir ?? DEFAULT_OUTDIR, outputFileExtension: props.outputFileExtension, resolvers: props.resolvers });
+    this.validators = props.validators ?? [];
+    this.validateSchemas = props.validateSchemas ?? true;
   }
 
   /** Validates the app and returns each chart's objects, without writing anything. */
@@ -69,7 +94,8 @@ export class GitOpsApp extends App {
     const constructErrors = validateConstructs(this);
     if (constructErrors.length > 0) throw new Error(formatErrors(constructErrors));
 
-    const charts = this.charts.map(chart => ({ folder: chartFolder(chart), manifests: chartObjects(chart) }));
+    const objects = new Map(this.charts.map(chart => [chart, chartObjects(chart)]));
+    const charts = this.charts.map(chart => ({ folder: chartFolder(chart), manifests: objects.get(chart)!.map(o => o.toJson()) }));
     const folders = new Set<string>();
     for (const chart of charts) {
       if (folders.has(chart.folder)) throw new Error(`two charts would write to folder "${chart.folder}": give them distinct ids`);
@@ -79,13 +105,28 @@ export class GitOpsApp extends App {
     const all = charts.flatMap(c => c.manifests);
     const duplicates = duplicateObjects(charts);
     if (duplicates.length > 0) throw new Error(formatErrors(duplicates));
-    const problems = this.validators.flatMap(v => v.validate(all));
+    const problems = [
+      ...(this.validateSchemas ? validateByUpstreamVersions([...objects.values()].flat()) : []),
+      ...this.validators.flatMap(v => v.validate(all)),
+    ];
     if (problems.length > 0) throw new Error(formatErrors(problems));
     return charts;
   }
 
-  /** Validates, then replaces the output directory with the new manifests in one step. */
+  /**
+   * Validates, then replaces the output directory with the new manifests in one step.
+   *
+   * Prints one line saying where, to stderr: the `cdk8s synth` command discards the app's stdout.
+   */
   public synth(): void {
+    // `cdk8s synth` runs the app with its own output folder, which it empties first.
+    const cliOutdir = process.env.CDK8S_OUTDIR;
+    const sharesCliOutdir = !!cliOutdir && path.resolve(cliOutdir) === path.resolve(this.outdir);
+    if (sharesCliOutdir) {
+      process.stderr.write(`[warning] GitOpsApp: outdir "${this.outdir}" is also the output folder of \`cdk8s synth\`, which `
+        + 'deletes it before every run, so a failed synth leaves it empty: give GitOpsApp another outdir (by default "gitops")\n');
+    }
+
     const files = new Map<string, string>();
     const charts = this.synthManifests();
     for (const chart of charts) {
@@ -97,17 +138,22 @@ export class GitOpsApp extends App {
     }
     files.set('kustomization.yaml', kustomization(charts.map(c => c.folder)));
     replaceDirectory(this.outdir, files);
+    process.stderr.write(`GitOpsApp: wrote ${files.size} files to ${displayPath(this.outdir)}${path.sep}\n`);
 
-    // Under `cdk8s synth`, which empties its output folder before running the app, that folder
-    // also gets the classic one file per chart (the GitOps folder is given as an explicit outdir).
-    const cliOutdir = process.env.CDK8S_OUTDIR;
-    if (cliOutdir && path.resolve(cliOutdir) !== path.resolve(this.outdir)) {
+    // The command's folder gets the classic one file per chart.
+    if (cliOutdir && !sharesCliOutdir) {
       fs.mkdirSync(cliOutdir, { recursive: true });
       for (const chart of charts) {
         fs.writeFileSync(path.join(cliOutdir, `${chart.folder}${this.outputFileExtension}`), Yaml.stringify(...chart.manifests));
       }
     }
   }
+}
+
+/** The folder relative to the working directory when it is below it, absolute otherwise. */
+function displayPath(dir: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(dir));
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(dir);
 }
 
 function validateConstructs(app: App): string[] {
@@ -121,10 +167,21 @@ function validateConstructs(app: App): string[] {
 }
 
 /** The chart's own objects (not those of nested charts), dependencies first. */
-function chartObjects(chart: Chart): any[] {
+function chartObjects(chart: Chart): ApiObject[] {
   return new DependencyGraph(chart.node).topology()
-    .filter((c: IConstruct): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map(o => o.toJson());
+    .filter((c: IConstruct): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+}
+
+/** Validates each object against the schemas of the releases it is written for. */
+function validateByUpstreamVersions(objects: ApiObject[]): string[] {
+  const groups = new Map<UpstreamVersions, any[]>();
+  for (const object of objects) {
+    const versions = upstreamVersionsOf(object);
+    const group = groups.get(versions) ?? [];
+    group.push(object.toJson());
+    groups.set(versions, group);
+  }
+  return [...groups].flatMap(([versions, manifests]) => new SchemaValidator({ versions }).validate(manifests));
 }
 
 function chartFolder(chart: Chart): string {

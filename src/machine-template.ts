@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { typedObject } from './capi-api/typed-object';
 import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
 import * as capo from './imports/infrastructure.cluster.x-k8s.io';
@@ -19,7 +20,7 @@ export interface MachineTemplateOptions {
  */
 export function openStackMachineTemplate(scope: Construct, id: string, cluster: ICapiCluster, baseName: string,
   options: MachineTemplateOptions): ApiObject {
-  const template = new capo.OpenStackMachineTemplate(scope, id, {
+  const template = typedObject<capo.OpenStackMachineTemplateProps>(scope, id, capo.OpenStackMachineTemplate.GVK, {
     metadata: templateMetadata(cluster, baseName),
     spec: {
       template: {

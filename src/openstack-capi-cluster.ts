@@ -6,6 +6,7 @@ import {
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
 } from './addons';
 import { rendererFor } from './capi-api';
+import { typedObject } from './capi-api/typed-object';
 import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
 import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
@@ -289,7 +290,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       sshKeyName: this.sshKeyName,
     });
 
-    this.openStackCluster = new capo.OpenStackCluster(this, 'OpenStackCluster', {
+    this.openStackCluster = typedObject<capo.OpenStackClusterProps>(this, 'OpenStackCluster', capo.OpenStackCluster.GVK, {
       metadata: { name: this.name, namespace: this.namespace },
       spec: {
         apiServerLoadBalancer: { enabled: this.apiServerLoadBalancer },

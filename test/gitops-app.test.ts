@@ -41,7 +41,7 @@ describe('GitOpsApp', () => {
     expect(listed[0]).toBe('namespace-capi-ubuntu-openstack.yaml');
     expect(listed.sort()).toEqual(Object.keys(tree).filter(f => f.startsWith('capi-ubuntu-openstack/') && !f.endsWith('kustomization.yaml'))
       .map(f => f.slice('capi-ubuntu-openstack/'.length)).sort());
-    expect(tree['capi-ubuntu-openstack/cluster-capi-ubuntu-openstack.yaml']).toMatch(/^apiVersion: cluster.x-k8s.io\/v1beta1\nkind: Cluster\n/);
+    expect(tree['capi-ubuntu-openstack/cluster-capi-ubuntu-openstack.yaml']).toMatch(/^apiVersion: cluster.x-k8s.io\/v1beta2\nkind: Cluster\n/);
   });
 
   test('the same code synthesizes byte-identical output, run after run', () => {
@@ -112,5 +112,53 @@ describe('GitOpsApp with several clusters', () => {
     app.synth();
     const files = fs.readdirSync(path.join(app.outdir, 'shared'));
     expect(files).toEqual(expect.arrayContaining(['cluster-same-team-a.yaml', 'cluster-same-team-b.yaml']));
+  });
+});
+
+describe('GitOpsApp output folder', () => {
+  /** Runs `body` as under `cdk8s synth`, which sets CDK8S_OUTDIR to its own folder (and empties it first). */
+  function underCdk8sSynth<T>(cliOutdir: string, body: () => T): T {
+    const previous = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = cliOutdir;
+    try {
+      return body();
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
+    }
+  }
+
+  /** What `body` writes to stderr, one string per write. */
+  function stderrOf(body: () => void): string[] {
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      body();
+      return write.mock.calls.map(call => String(call[0]));
+    } finally {
+      write.mockRestore();
+    }
+  }
+
+  test('is gitops/ by default, never the folder of `cdk8s synth` (CDK8S_OUTDIR)', () => {
+    underCdk8sSynth('dist', () => {
+      expect(new GitOpsApp().outdir).toBe('gitops');
+      expect(new GitOpsApp({ outdir: 'clusters' }).outdir).toBe('clusters');
+    });
+  });
+
+  test('under `cdk8s synth`, the command\'s folder gets one file per chart; the app says where its output went', () => {
+    const dir = tempDir();
+    const stderr = stderrOf(() => underCdk8sSynth(path.join(dir, 'dist'), () => synthExample(path.join(dir, 'gitops'))));
+    const written = readTree(path.join(dir, 'gitops'));
+    expect(stderr).toEqual([`GitOpsApp: wrote ${Object.keys(written).length} files to ${path.join(dir, 'gitops')}${path.sep}\n`]);
+    expect(fs.readdirSync(path.join(dir, 'dist'))).toEqual(['capi-ubuntu-openstack.k8s.yaml']);
+    const objects = Object.keys(written).filter(f => f.startsWith('capi-ubuntu-openstack/') && !f.endsWith('kustomization.yaml'));
+    expect(fs.readFileSync(path.join(dir, 'dist', 'capi-ubuntu-openstack.k8s.yaml'), 'utf8').split(/^---$/m)).toHaveLength(objects.length);
+  });
+
+  test('an outdir that is also the folder of `cdk8s synth` is warned about: the command deletes it before every run', () => {
+    const dir = path.join(tempDir(), 'dist');
+    const stderr = stderrOf(() => underCdk8sSynth(dir, () => synthExample(dir)));
+    expect(stderr[0]).toMatch(/^\[warning\] GitOpsApp: outdir ".*dist" is also the output folder of `cdk8s synth`, which deletes it before every run/);
+    expect(fs.readdirSync(dir)).toEqual(['capi-ubuntu-openstack', 'kustomization.yaml']);
   });
 });

@@ -1,10 +1,19 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
-import { Flavor, MachineImage, NodePool, OpenStackCapiCluster, TaintEffect } from '../src';
-import { clusterChart, objectOf, WORKER_FLAVOR } from './fixtures';
+import { Flavor, MachineImage, NodePool, OpenStackCapiCluster, OpenStackCapiClusterProps, TaintEffect, UpstreamVersions } from '../src';
+import { args, controlPlaneInfrastructureRef, PAIRS, ref } from './api-views';
+import { clusterChart as anyClusterChart, objectOf, WORKER_FLAVOR } from './fixtures';
 
 const CAPACITY = 'capacity.cluster-autoscaler.kubernetes.io';
 
-describe('NodePool', () => {
+const chartFor = (upstreamVersions: UpstreamVersions) =>
+  (overrides: Partial<OpenStackCapiClusterProps> = {}) => anyClusterChart({ upstreamVersions, ...overrides });
+
+/** The node labels a KubeadmConfigTemplate registers with. */
+const nodeLabels = (template: any) => args(template.spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs)?.['node-labels'];
+
+describe.each(PAIRS)('NodePool (%s)', (_pair, upstreamVersions) => {
+  const clusterChart = chartFor(upstreamVersions);
+
   test('addNodePool emits a MachineDeployment, its machine template and a bootstrap template', () => {
     const { chart, cluster } = clusterChart();
     const pool = cluster.addNodePool('workers', { flavor: WORKER_FLAVOR, replicas: 3, failureDomain: 'az-1' });
@@ -17,13 +26,10 @@ describe('NodePool', () => {
     expect(md.metadata.annotations).toBeUndefined();
     expect(md.spec.replicas).toBe(3);
     expect(md.spec.clusterName).toBe('demo');
-    expect(md.spec.template.spec).toEqual({
-      bootstrap: { configRef: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta1', kind: 'KubeadmConfigTemplate', name: pool.bootstrapTemplate.name } },
-      clusterName: 'demo',
-      failureDomain: 'az-1',
-      infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate', name: pool.machineTemplate.name },
-      version: 'v1.32.4',
-    });
+    const { bootstrap, infrastructureRef, ...rest } = md.spec.template.spec;
+    expect(rest).toEqual({ clusterName: 'demo', failureDomain: 'az-1', version: 'v1.32.4' });
+    expect(ref(bootstrap.configRef)).toEqual({ group: 'bootstrap.cluster.x-k8s.io', kind: 'KubeadmConfigTemplate', name: pool.bootstrapTemplate.name });
+    expect(ref(infrastructureRef)).toEqual({ group: 'infrastructure.cluster.x-k8s.io', kind: 'OpenStackMachineTemplate', name: pool.machineTemplate.name });
     expect(pool.machineTemplate.name).toMatch(/^demo-workers-worker-[0-9a-f]{8}$/);
     expect(pool.bootstrapTemplate.name).toMatch(/^demo-config-template-[0-9a-f]{8}$/);
     expect(manifests).toMatchSnapshot();
@@ -56,7 +62,7 @@ describe('NodePool', () => {
       [`${CAPACITY}/labels`]: 'cluster-api/accelerator=nvidia.com-gpu',
     });
     const template = objectOf(Testing.synth(chart), 'KubeadmConfigTemplate');
-    expect(template.spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs['node-labels']).toBe('cluster-api/accelerator=nvidia.com-gpu');
+    expect(nodeLabels(template)).toBe('cluster-api/accelerator=nvidia.com-gpu');
   });
 
   test('a GPU label of the pool\'s own is kept', () => {
@@ -66,7 +72,7 @@ describe('NodePool', () => {
       labels: { 'cluster-api/accelerator': 'a100' },
     });
     const template = objectOf(Testing.synth(chart), 'KubeadmConfigTemplate');
-    expect(template.spec.template.spec.joinConfiguration.nodeRegistration.kubeletExtraArgs['node-labels']).toBe('cluster-api/accelerator=a100');
+    expect(nodeLabels(template)).toBe('cluster-api/accelerator=a100');
   });
 
   test('announced memory is what the node offers, not the flavor\'s RAM; a flavor may state it', () => {
@@ -107,7 +113,7 @@ describe('NodePool', () => {
     expect(annotations[`${CAPACITY}/labels`]).toBe('node.kubernetes.io/role=ingress,tier=edge');
     expect(annotations[`${CAPACITY}/taints`]).toBe('dedicated=ingress:NoSchedule,edge:NoExecute');
     const registration = objectOf(manifests, 'KubeadmConfigTemplate').spec.template.spec.joinConfiguration.nodeRegistration;
-    expect(registration.kubeletExtraArgs['node-labels']).toBe('node.kubernetes.io/role=ingress,tier=edge');
+    expect(args(registration.kubeletExtraArgs)?.['node-labels']).toBe('node.kubernetes.io/role=ingress,tier=edge');
     expect(registration.taints).toEqual([
       { key: 'dedicated', value: 'ingress', effect: 'NoSchedule' },
       { key: 'edge', effect: 'NoExecute' },
@@ -182,11 +188,12 @@ describe('NodePool', () => {
   });
 });
 
-describe('template names follow the spec as finally rendered', () => {
+describe.each(PAIRS)('template names follow the spec as finally rendered (%s)', (_pair, upstreamVersions) => {
+  const clusterChart = chartFor(upstreamVersions);
   const refs = (manifests: any[]) => ({
     worker: objectOf(manifests, 'MachineDeployment').spec.template.spec.infrastructureRef.name,
     bootstrap: objectOf(manifests, 'MachineDeployment').spec.template.spec.bootstrap.configRef.name,
-    controlPlane: objectOf(manifests, 'KubeadmControlPlane').spec.machineTemplate.infrastructureRef.name,
+    controlPlane: controlPlaneInfrastructureRef(objectOf(manifests, 'KubeadmControlPlane')).name,
   });
 
   test.each([
@@ -211,5 +218,34 @@ describe('template names follow the spec as finally rendered', () => {
     expect(manifests.filter(m => m.metadata.name === after[which])).toHaveLength(1);
     const templateNames = [pool.machineTemplate.name, pool.bootstrapTemplate.name, cluster.controlPlaneMachineTemplate.name];
     expect(templateNames).toContain(after[which]);
+  });
+});
+
+test('a change of API version alone renames no template, so no machine rolls', () => {
+  const templateNames = (upstreamVersions: UpstreamVersions) => {
+    const { chart, cluster } = chartFor(upstreamVersions)();
+    cluster.addNodePool('p', { flavor: WORKER_FLAVOR, labels: { tier: 'batch' }, taints: [{ key: 'gpu', effect: TaintEffect.NO_SCHEDULE }] });
+    return Testing.synth(chart)
+      .filter(m => ['OpenStackMachineTemplate', 'KubeadmConfigTemplate'].includes(m.kind))
+      .map(m => `${m.kind}/${m.metadata.name}`);
+  };
+  const v1beta1 = templateNames(UpstreamVersions.CAPI_1_10_CAPO_0_12);
+  expect(v1beta1).toHaveLength(3);
+  expect(templateNames(UpstreamVersions.CAPI_1_13_CAPO_0_14)).toEqual(v1beta1);
+  expect(templateNames(UpstreamVersions.CAPI_1_14_CAPO_0_14)).toEqual(v1beta1);
+});
+
+describe.each(PAIRS)('escape hatches (%s)', (_pair, upstreamVersions) => {
+  test('a patch may add a field the generated classes do not know (e.g. from a newer CRD): it is written', () => {
+    const { chart, cluster } = chartFor(upstreamVersions)();
+    const pool = cluster.addNodePool('p', { flavor: WORKER_FLAVOR });
+    for (const object of [pool.machineTemplate, pool.machineDeployment, cluster.controlPlane, cluster.openStackCluster]) {
+      ApiObject.of(object).addJsonPatch(JsonPatch.add('/spec/fieldOfANewerRelease', 'kept'));
+    }
+    const manifests = Testing.synth(chart);
+    for (const kind of ['OpenStackMachineTemplate', 'MachineDeployment', 'KubeadmControlPlane', 'OpenStackCluster']) {
+      const [object] = manifests.filter(m => m.kind === kind && m.metadata.name.startsWith(kind === 'OpenStackMachineTemplate' ? 'demo-p-' : 'demo'));
+      expect(object.spec.fieldOfANewerRelease).toBe('kept');
+    }
   });
 });

@@ -1,8 +1,11 @@
 import { Testing } from 'cdk8s';
-import { CloudCredentials, Flavor, MachineImage, SecurityGroupRule } from '../src';
-import { clusterChart, objectOf } from './fixtures';
+import { CloudCredentials, Flavor, MachineImage, OpenStackCapiClusterProps, SecurityGroupRule } from '../src';
+import { args, capiApiVersion, controlPlaneInfrastructureRef, PAIRS, ref } from './api-views';
+import { clusterChart as anyClusterChart, objectOf } from './fixtures';
 
-describe('OpenStackCapiCluster', () => {
+describe.each(PAIRS)('OpenStackCapiCluster (%s)', (_pair, upstreamVersions) => {
+  const clusterChart = (overrides: Partial<OpenStackCapiClusterProps> = {}) => anyClusterChart({ upstreamVersions, ...overrides });
+
   test('minimal cluster: defaults and snapshot', () => {
     const { chart } = clusterChart();
     const manifests = Testing.synth(chart);
@@ -19,13 +22,13 @@ describe('OpenStackCapiCluster', () => {
   test('the Cluster references its control plane and infrastructure and carries its networks', () => {
     const { chart } = clusterChart({ podCidrs: ['10.244.0.0/16'], serviceCidrs: ['10.96.0.0/12'], serviceDomain: 'k8s.internal' });
     const cluster = objectOf(Testing.synth(chart), 'Cluster');
-    expect(cluster.apiVersion).toBe('cluster.x-k8s.io/v1beta1');
+    expect(cluster.apiVersion).toBe(capiApiVersion('cluster.x-k8s.io', upstreamVersions));
     expect(cluster.metadata.labels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'demo' });
-    expect(cluster.spec).toEqual({
-      clusterNetwork: { pods: { cidrBlocks: ['10.244.0.0/16'] }, services: { cidrBlocks: ['10.96.0.0/12'] }, serviceDomain: 'k8s.internal' },
-      controlPlaneRef: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta1', kind: 'KubeadmControlPlane', name: 'demo-control-plane' },
-      infrastructureRef: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackCluster', name: 'demo' },
+    expect(cluster.spec.clusterNetwork).toEqual({
+      pods: { cidrBlocks: ['10.244.0.0/16'] }, services: { cidrBlocks: ['10.96.0.0/12'] }, serviceDomain: 'k8s.internal',
     });
+    expect(ref(cluster.spec.controlPlaneRef)).toEqual({ group: 'controlplane.cluster.x-k8s.io', kind: 'KubeadmControlPlane', name: 'demo-control-plane' });
+    expect(ref(cluster.spec.infrastructureRef)).toEqual({ group: 'infrastructure.cluster.x-k8s.io', kind: 'OpenStackCluster', name: 'demo' });
   });
 
   test('name, namespace and labels', () => {
@@ -71,9 +74,10 @@ describe('OpenStackCapiCluster', () => {
     const kcp = objectOf(Testing.synth(chart), 'KubeadmControlPlane');
     expect(kcp.spec.replicas).toBe(5);
     expect(kcp.spec.version).toBe('v1.31.2');
-    expect(kcp.spec.kubeadmConfigSpec.clusterConfiguration.controllerManager.extraArgs).toEqual({ 'cloud-provider': 'external' });
+    expect(args(kcp.spec.kubeadmConfigSpec.clusterConfiguration.controllerManager.extraArgs)).toEqual({ 'cloud-provider': 'external' });
     for (const phase of ['initConfiguration', 'joinConfiguration']) {
-      expect(kcp.spec.kubeadmConfigSpec[phase].nodeRegistration).toEqual({
+      const registration = kcp.spec.kubeadmConfigSpec[phase].nodeRegistration;
+      expect({ ...registration, kubeletExtraArgs: args(registration.kubeletExtraArgs) }).toEqual({
         kubeletExtraArgs: { 'cloud-provider': 'external', 'provider-id': "openstack:///'{{ instance_id }}'" },
         name: '{{ ds.meta_data.name }}',
       });
@@ -94,7 +98,7 @@ describe('OpenStackCapiCluster', () => {
     const { chart } = clusterChart();
     const manifests = Testing.synth(chart);
     const template = objectOf(manifests, 'OpenStackMachineTemplate');
-    expect(objectOf(manifests, 'KubeadmControlPlane').spec.machineTemplate.infrastructureRef.name).toBe(template.metadata.name);
+    expect(controlPlaneInfrastructureRef(objectOf(manifests, 'KubeadmControlPlane')).name).toBe(template.metadata.name);
     expect(template.metadata.annotations).toEqual({ 'argocd.argoproj.io/sync-options': 'Prune=false', 'kustomize.toolkit.fluxcd.io/prune': 'disabled' });
   });
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import {
   AutoscalerPlacement, CloudCredentials, Flavor, MachineImage, ManagedSecurityGroup, NodePool, NodePoolOptions,
-  OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect,
+  OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule, TaintEffect, UpstreamVersions,
 } from '../src';
 import { errorOf, MINIMAL_CLUSTER_PROPS, WORKER_FLAVOR } from './fixtures';
 
@@ -65,7 +65,9 @@ const CLUSTER_CASES: Array<[string, Partial<OpenStackCapiClusterProps>, RegExp]>
   ['a service CIDR larger than kubeadm allows', { serviceCidrs: ['10.0.0.0/8'] }, /serviceCidrs\[0\] = "10.0.0.0\/8": must be \/12 or smaller: kubeadm refuses/],
   ['a pod CIDR smaller than the per-node /24', { podCidrs: ['192.168.0.0/25'] }, /podCidrs\[0\] = "192.168.0.0\/25": must be between \/8 and \/24: each node gets a \/24 of it/],
   ['a Kubernetes version the CAPI release does not support', { kubernetesVersion: 'v1.26.15' },
-    /kubernetesVersion = "v1.26.15": is not supported for workload clusters by CAPI v1.10.5 \(v1.27.x to v1.33.x/],
+    /kubernetesVersion = "v1.26.15": is not supported for workload clusters by CAPI v1.14.0 \(v1.31.x to v1.36.x/],
+  ['a Kubernetes version newer than an older CAPI release supports', { kubernetesVersion: 'v1.34.1', upstreamVersions: UpstreamVersions.CAPI_1_10_CAPO_0_12 },
+    /kubernetesVersion = "v1.34.1": is not supported for workload clusters by CAPI v1.10.5 \(v1.27.x to v1.33.x/],
   ['a Kubernetes 2.x version', { kubernetesVersion: 'v2.0.0' }, /kubernetesVersion = "v2.0.0": must be a Kubernetes 1.x version/],
   ['an inline clouds.yaml that is not YAML', { credentials: CloudCredentials.fromCloudsYaml({ cloudsYaml: 'clouds: [openstack:\n  auth: {password: hunter2' }) },
     /credentials.cloudsYaml = "<redacted>": must be valid YAML/],
@@ -136,7 +138,7 @@ const ADDON_CASES: Array<[string, (cluster: OpenStackCapiCluster) => unknown, Re
   ['an image without a tag', c => c.addCloudControllerManager({ image: 'ccm' }), /image = "ccm": must be pinned to a version/],
   ['a manifest URL that names no version', c => c.addCalico({ manifestUrl: 'https://raw.githubusercontent.com/projectcalico/calico/master/manifests/calico.yaml' }),
     /manifestUrl = ".*\/master\/manifests\/calico.yaml": must be pinned: a segment of its path must be the Calico version/],
-  ['an add-on image unknown for the cluster\'s Kubernetes minor', c => c.addAutoscaler(), /image = undefined: has no known cluster-autoscaler image for Kubernetes 1.30/],
+  ['an add-on image unknown for the cluster\'s Kubernetes minor', c => c.addAutoscaler(), /image = undefined: has no known cluster-autoscaler image for Kubernetes 1.34/],
   ['the same add-on twice', c => {
     c.addCalico();
     return c.addCalico();
@@ -154,7 +156,7 @@ const ADDON_CASES: Array<[string, (cluster: OpenStackCapiCluster) => unknown, Re
 
 describe('what the library refuses', () => {
   test.each(ADDON_CASES)('add-on: %s', (what, add, message) => {
-    expect(addonError(add, what.includes('Kubernetes minor') ? { kubernetesVersion: 'v1.30.6' } : {})).toMatch(message);
+    expect(addonError(add, what.includes('Kubernetes minor') ? { kubernetesVersion: 'v1.34.1' } : {})).toMatch(message);
   });
 
   test.each(CLUSTER_CASES)('cluster: %s', (_what, props, message) => {

@@ -12,6 +12,18 @@ export interface WorkloadAddonProps extends ClusterResourceSetAddonOptions {
   readonly cluster: ICapiCluster;
 }
 
+/** A ClusterRoleBinding of the workload cluster, granting a ClusterRole to a ServiceAccount. */
+export interface ClusterRoleBindingOptions {
+  /** Name of the binding. */
+  readonly name: string;
+  /** The ClusterRole: the add-on's own, or one such as `cluster-admin`. */
+  readonly clusterRole: string;
+  /** The ServiceAccount granted the role. */
+  readonly serviceAccount: string;
+  /** The ServiceAccount's namespace. */
+  readonly namespace: string;
+}
+
 /** The options every add-on takes, beside its own. */
 const COMMON_PROP_NAMES = ['cluster', 'name', 'strategy'];
 
@@ -62,8 +74,8 @@ export abstract class WorkloadAddon extends Construct {
     new k8s.KubeClusterRole(this.workload, id, { metadata: { name }, rules });
   }
 
-  /** Binds a ClusterRole of the workload cluster (the add-on's own, or one such as `cluster-admin`) to a ServiceAccount. */
-  protected bindClusterRole(id: string, binding: { name: string; clusterRole: string; serviceAccount: string; namespace: string }): void {
+  /** Binds a ClusterRole of the workload cluster to a ServiceAccount. */
+  protected bindClusterRole(id: string, binding: ClusterRoleBindingOptions): void {
     new k8s.KubeClusterRoleBinding(this.workload, id, {
       metadata: { name: binding.name },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: binding.clusterRole },

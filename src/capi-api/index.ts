@@ -6,14 +6,15 @@ import { UpstreamVersions } from '../validation/upstream-versions';
 export { CapiRenderer } from './capi-renderer';
 export * from './models';
 
-const V1BETA1 = new V1beta1Renderer();
-const V1BETA2 = new V1beta2Renderer();
+const RENDERERS: CapiRenderer[] = [new V1beta1Renderer(), new V1beta2Renderer()];
 
 /**
- * The renderer for a management cluster's releases: CAPI v1.10 is written in v1beta1 (its
- * storage version); later releases, whose storage version is v1beta2, in v1beta2 (v1beta1 is
- * deprecated there and to be unserved in CAPI v1.16, `v1.13-to-v1.14.md`).
+ * The renderer of a management cluster's releases: their CAPI storage version (v1beta1 for CAPI
+ * v1.10; v1beta2 later, where v1beta1 is deprecated and to be unserved in CAPI v1.16,
+ * `v1.13-to-v1.14.md`).
  */
 export function rendererFor(versions: UpstreamVersions): CapiRenderer {
-  return versions.clusterApi.startsWith('v1.10.') ? V1BETA1 : V1BETA2;
+  const renderer = RENDERERS.find(r => r.apiVersion === versions.clusterApiVersion);
+  if (!renderer) throw new Error(`no renderer for Cluster API ${versions.clusterApiVersion} (${versions})`);
+  return renderer;
 }

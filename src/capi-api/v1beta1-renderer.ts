@@ -6,16 +6,18 @@ import { CapiRenderer } from './capi-renderer';
 import {
   BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, NodeRegistrationModel,
 } from './models';
+import { typedObject } from './typed-object';
 
 /**
  * Cluster API `v1beta1`, served by CAPI v1.10 (and, deprecated, up to v1.15): refs carry the
- * `apiVersion`, kubeadm arguments are maps. Written with the classes generated from CAPI v1.10.5.
+ * `apiVersion`, kubeadm arguments are maps. Typed by the classes generated from CAPI v1.10.5, written as plain objects
+ * (`typed-object.ts`).
  */
 export class V1beta1Renderer extends CapiRenderer {
   public readonly apiVersion = 'v1beta1';
 
   public cluster(scope: Construct, id: string, model: ClusterModel): ApiObject {
-    return new capi.Cluster(scope, id, {
+    return typedObject<capi.ClusterProps>(scope, id, capi.Cluster.GVK, {
       metadata: model.metadata,
       spec: {
         clusterNetwork: {
@@ -30,7 +32,7 @@ export class V1beta1Renderer extends CapiRenderer {
   }
 
   public kubeadmControlPlane(scope: Construct, id: string, model: ControlPlaneModel): ApiObject {
-    return new capi.KubeadmControlPlane(scope, id, {
+    return typedObject<capi.KubeadmControlPlaneProps>(scope, id, capi.KubeadmControlPlane.GVK, {
       metadata: model.metadata,
       spec: {
         kubeadmConfigSpec: {
@@ -47,14 +49,14 @@ export class V1beta1Renderer extends CapiRenderer {
   }
 
   public kubeadmConfigTemplate(scope: Construct, id: string, model: BootstrapTemplateModel): ApiObject {
-    return new capi.KubeadmConfigTemplate(scope, id, {
+    return typedObject<capi.KubeadmConfigTemplateProps>(scope, id, capi.KubeadmConfigTemplate.GVK, {
       metadata: model.metadata,
       spec: { template: { spec: { files: [], joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } } } },
     });
   }
 
   public machineDeployment(scope: Construct, id: string, model: MachineDeploymentModel): ApiObject {
-    return new capi.MachineDeployment(scope, id, {
+    return typedObject<capi.MachineDeploymentProps>(scope, id, capi.MachineDeployment.GVK, {
       metadata: model.metadata,
       spec: {
         clusterName: model.clusterName,
@@ -74,7 +76,7 @@ export class V1beta1Renderer extends CapiRenderer {
   }
 
   public clusterResourceSet(scope: Construct, id: string, model: ClusterResourceSetModel): ApiObject {
-    return new capi.ClusterResourceSet(scope, id, {
+    return typedObject<capi.ClusterResourceSetProps>(scope, id, capi.ClusterResourceSet.GVK, {
       metadata: model.metadata,
       spec: {
         clusterSelector: { matchLabels: { ...model.clusterSelector } },

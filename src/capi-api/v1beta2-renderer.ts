@@ -5,26 +5,22 @@ import {
   BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ComponentArgs, ControlPlaneModel, MachineDeploymentModel,
   NodeRegistrationModel,
 } from './models';
-
-const CLUSTER = 'cluster.x-k8s.io/v1beta2';
-const CONTROL_PLANE = 'controlplane.cluster.x-k8s.io/v1beta2';
-const BOOTSTRAP = 'bootstrap.cluster.x-k8s.io/v1beta2';
-const ADDONS = 'addons.cluster.x-k8s.io/v1beta2';
+import { typedObject } from './typed-object';
+import * as v1beta2 from '../imports/v1beta2';
 
 /**
  * Cluster API `v1beta2`, the storage version of CAPI v1.11 and later (the migration guide
  * `v1.10-to-v1.11.md`): refs are `{apiGroup, kind, name}`, kubeadm arguments are lists of
  * `{name, value}`, the KubeadmControlPlane's infrastructure ref moves under
  * `machineTemplate.spec`, and empty lists are left out (the API refuses `files: []`). Shapes as
- * in CAPO v0.14.7's `templates/cluster-template.yaml`.
+ * in CAPO v0.14.7's `templates/cluster-template.yaml`. Typed by the classes generated from
+ * CAPI v1.14.0's v1beta2 (`src/imports/v1beta2/`), written as plain objects (`typed-object.ts`).
  */
 export class V1beta2Renderer extends CapiRenderer {
   public readonly apiVersion = 'v1beta2';
 
   public cluster(scope: Construct, id: string, model: ClusterModel): ApiObject {
-    return new ApiObject(scope, id, {
-      apiVersion: CLUSTER,
-      kind: 'Cluster',
+    return typedObject<v1beta2.ClusterProps>(scope, id, v1beta2.Cluster.GVK, {
       metadata: model.metadata,
       spec: {
         clusterNetwork: {
@@ -39,9 +35,7 @@ export class V1beta2Renderer extends CapiRenderer {
   }
 
   public kubeadmControlPlane(scope: Construct, id: string, model: ControlPlaneModel): ApiObject {
-    return new ApiObject(scope, id, {
-      apiVersion: CONTROL_PLANE,
-      kind: 'KubeadmControlPlane',
+    return typedObject<v1beta2.KubeadmControlPlaneProps>(scope, id, v1beta2.KubeadmControlPlane.GVK, {
       metadata: model.metadata,
       spec: {
         kubeadmConfigSpec: {
@@ -57,18 +51,14 @@ export class V1beta2Renderer extends CapiRenderer {
   }
 
   public kubeadmConfigTemplate(scope: Construct, id: string, model: BootstrapTemplateModel): ApiObject {
-    return new ApiObject(scope, id, {
-      apiVersion: BOOTSTRAP,
-      kind: 'KubeadmConfigTemplate',
+    return typedObject<v1beta2.KubeadmConfigTemplateProps>(scope, id, v1beta2.KubeadmConfigTemplate.GVK, {
       metadata: model.metadata,
       spec: { template: { spec: { joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } } } },
     });
   }
 
   public machineDeployment(scope: Construct, id: string, model: MachineDeploymentModel): ApiObject {
-    return new ApiObject(scope, id, {
-      apiVersion: CLUSTER,
-      kind: 'MachineDeployment',
+    return typedObject<v1beta2.MachineDeploymentProps>(scope, id, v1beta2.MachineDeployment.GVK, {
       metadata: model.metadata,
       spec: {
         clusterName: model.clusterName,
@@ -88,15 +78,13 @@ export class V1beta2Renderer extends CapiRenderer {
   }
 
   public clusterResourceSet(scope: Construct, id: string, model: ClusterResourceSetModel): ApiObject {
-    return new ApiObject(scope, id, {
-      apiVersion: ADDONS,
-      kind: 'ClusterResourceSet',
+    return typedObject<v1beta2.ClusterResourceSetProps>(scope, id, v1beta2.ClusterResourceSet.GVK, {
       metadata: model.metadata,
       spec: {
         clusterSelector: { matchLabels: { ...model.clusterSelector } },
-        // Read at synth time: resources added later are written too.
-        resources: Lazy.any({ produce: () => model.resources.map(r => ({ kind: r.kind, name: r.name })) }),
-        strategy: model.strategy,
+        // The same array, read at synth time: resources added later are written too.
+        resources: model.resources as v1beta2.ClusterResourceSetSpecResources[],
+        strategy: model.strategy as v1beta2.ClusterResourceSetSpecStrategy,
       },
     });
   }
@@ -107,12 +95,15 @@ export class V1beta2Renderer extends CapiRenderer {
   }
 }
 
-/** A v1beta2 contract reference: the API group, not the version (`v1.10-to-v1.11.md`). */
-function reference(target: ApiObject) {
+/**
+ * A v1beta2 contract reference: the API group, not the version (`v1.10-to-v1.11.md`). The name is
+ * read when the app synthesizes: a template's name follows its spec as finally rendered.
+ */
+function reference(target: ApiObject): v1beta2.ClusterSpecControlPlaneRef {
   return {
     apiGroup: target.apiVersion.split('/')[0],
     kind: target.kind,
-    name: Lazy.any({ produce: () => target.name }),
+    name: Lazy.any({ produce: () => target.name }) as string,
   };
 }
 
@@ -122,7 +113,13 @@ function argList(args: ComponentArgs): Array<{ name: string; value: string }> | 
   return list.length > 0 ? list : undefined;
 }
 
-function nodeRegistration(model: NodeRegistrationModel) {
+/**
+ * The fields written of a kubeadm `nodeRegistration`: the same shape in the KubeadmControlPlane's
+ * init and join configurations and in the KubeadmConfigTemplate's (each has its own generated type).
+ */
+type NodeRegistration = Pick<v1beta2.KubeadmConfigTemplateSpecTemplateSpecJoinConfigurationNodeRegistration, 'kubeletExtraArgs' | 'name' | 'taints'>;
+
+function nodeRegistration(model: NodeRegistrationModel): NodeRegistration {
   return {
     kubeletExtraArgs: argList(model.kubeletExtraArgs),
     name: model.name,

@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
-// Type-only: gitops-app may import this module for its default validator.
-import type { IManifestValidator } from '../gitops-app';
+import type { IManifestValidator } from '../manifest-validator';
 import { ManifestChecker } from './manifest-checker';
 import { UpstreamVersions } from './upstream-versions';
 

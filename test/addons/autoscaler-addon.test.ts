@@ -149,8 +149,8 @@ describe('AutoscalerAddon refuses', () => {
     expect(message).toMatch(/expander = "cheapest": must be one or more of random, most-pods, least-waste/);
     expect(message).toMatch(/scaleDownUnneededTime = "1500 ms": must be a whole, positive number of seconds/);
     expect(message).toMatch(/extraArgs\[0\] = "v=4": must be flags/);
-    const old = clusterChart({ kubernetesVersion: 'v1.30.4' });
+    const old = clusterChart({ kubernetesVersion: 'v1.34.1' });
     expect(errorOf(() => new AutoscalerAddon(old.chart, 'A', { cluster: old.cluster })))
-      .toMatch(/image = undefined: has no known cluster-autoscaler image for Kubernetes 1.30 \(known: 1.31, 1.32, 1.33\)/);
+      .toMatch(/image = undefined: has no known cluster-autoscaler image for Kubernetes 1.34 \(known: 1.31, 1.32, 1.33\)/);
   });
 });

@@ -329,10 +329,10 @@ describe('CalicoBootstrapJob', () => {
     expect(errorOf(() => new CalicoBootstrapJob(c2, 'Calico', { cluster: cl2, manifestUrl: 'https://x/latest/calico.yaml?v=v3.30.2', kubectlImage: 'alpine/k8s:stable' })))
       .toMatch(/manifestUrl = "https:\/\/x\/latest\/calico.yaml\?v=v3.30.2": must be an http\(s\) URL without query[^\n]*\n {2}- test\/Calico: kubectlImage = "alpine\/k8s:stable": must be pinned to a version: tag ":stable" names no version/);
     expect(message).toMatch(/test\/Calico: backoffLimit = -1: must be an integer from 0 to 100/);
-    const old = clusterChart({ kubernetesVersion: 'v1.27.3' });
+    const old = clusterChart({ kubernetesVersion: 'v1.34.1' });
     expect(errorOf(() => new CalicoBootstrapJob(old.chart, 'Calico', { cluster: old.cluster })))
-      .toMatch(/kubectlImage = undefined: has no known kubectl image for Kubernetes 1.27 \(known: .*\): set the image prop/);
-    expect(() => new CalicoBootstrapJob(old.chart, 'Calico2', { cluster: old.cluster, kubectlImage: 'docker.io/alpine/k8s:1.27.16' })).not.toThrow();
+      .toMatch(/kubectlImage = undefined: has no known kubectl image for Kubernetes 1.34 \(known: .*\): set the image prop/);
+    expect(() => new CalicoBootstrapJob(old.chart, 'Calico2', { cluster: old.cluster, kubectlImage: 'docker.io/alpine/k8s:1.34.1' })).not.toThrow();
   });
 
   test('refuses a missing, malformed or contradicting manifestSha256, an unknown encapsulation and a mirror of the other manifest', () => {

@@ -39,7 +39,7 @@ describe('ClusterResourceSetAddon', () => {
     const manifests = Testing.synth(chart);
 
     const crs = only(manifests, 'ClusterResourceSet');
-    expect(crs.apiVersion).toBe('addons.cluster.x-k8s.io/v1beta1');
+    expect(crs.apiVersion).toBe('addons.cluster.x-k8s.io/v1beta2'); // the default pair's API version
     expect(crs.metadata).toEqual({ name: 'demo-hello', namespace: 'demo' });
     expect(crs.spec).toEqual({
       clusterSelector: { matchLabels: cluster.selectorLabels },

@@ -111,8 +111,8 @@ describe('OpenStackCloudControllerManager', () => {
     const { chart, cluster } = clusterChart();
     expect(errorOf(() => new OpenStackCloudControllerManager(chart, 'Ccm', { cluster, loadBalancerSubnetId: 'private', image: 'ccm' })))
       .toMatch(/test\/Ccm: image = "ccm": must be pinned to a version[^\n]*\n  - test\/Ccm: loadBalancerSubnetId = "private": must be a subnet UUID/);
-    const old = clusterChart({ kubernetesVersion: 'v1.29.0' });
+    const old = clusterChart({ kubernetesVersion: 'v1.34.1' });
     expect(errorOf(() => new OpenStackCloudControllerManager(old.chart, 'Ccm', { cluster: old.cluster })))
-      .toMatch(/image = undefined: has no known cloud controller manager image for Kubernetes 1.29/);
+      .toMatch(/image = undefined: has no known cloud controller manager image for Kubernetes 1.34/);
   });
 });

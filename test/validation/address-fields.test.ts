@@ -5,7 +5,7 @@ import { exampleManifests, findKind, VALIDATORS } from './fixtures';
 const [validator] = VALIDATORS;
 
 function errorsAfter(kind: string, change: (object: any) => void): string[] {
-  const manifests = exampleManifests();
+  const manifests = exampleManifests(validator.versions);
   change(findKind(manifests, kind));
   return validator.validate(manifests);
 }

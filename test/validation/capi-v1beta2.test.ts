@@ -121,5 +121,5 @@ test('CAPI v1.14 is chosen by its version and is not the default', () => {
   expect(UpstreamVersions.fromClusterApiVersion('1.14')).toBe(UpstreamVersions.CAPI_1_14_CAPO_0_14);
   expect(UpstreamVersions.fromClusterApiVersion('v1.14.0')).toBe(UpstreamVersions.CAPI_1_14_CAPO_0_14);
   expect(UpstreamVersions.all()).toContain(UpstreamVersions.CAPI_1_14_CAPO_0_14);
-  expect(UpstreamVersions.DEFAULT).toBe(UpstreamVersions.CAPI_1_10_CAPO_0_12);
+  expect(UpstreamVersions.DEFAULT).toBe(UpstreamVersions.CAPI_1_14_CAPO_0_14);
 });

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 import { exampleManifests, findKind } from './fixtures';
 import { main } from '../../src/validation/cli';
+import { UpstreamVersions } from '../../src/validation/upstream-versions';
 
 /** Writes files into a new temporary folder; returns its path. */
 function folderWith(files: Record<string, string>): string {
@@ -26,8 +27,8 @@ function runWithStdin(readStdin: () => string, ...args: string[]): { code: numbe
 }
 
 /** The example as `kubectl`-ready files: one multi-document file, a kustomization beside it. */
-function exampleFolder(change: (manifests: any[]) => void = () => {}): string {
-  const manifests = exampleManifests();
+function exampleFolder(change: (manifests: any[]) => void = () => {}, upstreamVersions?: UpstreamVersions): string {
+  const manifests = exampleManifests(upstreamVersions);
   change(manifests);
   return folderWith({
     'cluster/all.yaml': Yaml.stringify(...manifests),
@@ -40,7 +41,8 @@ describe('capi-validate', () => {
     const dir = exampleFolder();
     const { code, lines } = run(dir);
     expect(code).toBe(0);
-    expect(lines).toEqual([expect.stringMatching(/^capi-validate: \d+ objects, 0 errors \(CAPI v1\.10\.5 \+ CAPO v0\.12\.4\)$/)]);
+    // The default pair is the newest, CAPI v1.14.0 + CAPO v0.14.7.
+    expect(lines).toEqual([expect.stringMatching(/^capi-validate: \d+ objects, 0 errors \(CAPI v1\.14\.0 \+ CAPO v0\.14\.7\)$/)]);
   });
 
   test('invalid objects: exit 1, one line per error naming the file, then the summary', () => {
@@ -59,7 +61,8 @@ describe('capi-validate', () => {
   });
 
   test('--capi and --all-versions choose the version pairs', () => {
-    const dir = exampleFolder(manifests => findKind(manifests, 'Cluster').spec.paused = 'yes');
+    // v1beta1, served by every pinned pair.
+    const dir = exampleFolder(manifests => findKind(manifests, 'Cluster').spec.paused = 'yes', UpstreamVersions.CAPI_1_10_CAPO_0_12);
     const newest = run('--capi', '1.13', dir);
     expect(newest.code).toBe(1);
     expect(newest.lines[newest.lines.length - 1]).toMatch(/1 error \(CAPI v1\.13\.5 \+ CAPO v0\.14\.7\)$/);
@@ -109,7 +112,7 @@ describe('capi-validate', () => {
       code: 1,
       lines: [
         'ConfigMap/a (<stdin> document 1): data.enabled = true: must be of type string',
-        'capi-validate: 2 objects, 1 error (CAPI v1.10.5 + CAPO v0.12.4)',
+        'capi-validate: 2 objects, 1 error (CAPI v1.14.0 + CAPO v0.14.7)',
       ],
     });
     expect(reads).toBe(1);
@@ -120,9 +123,9 @@ describe('capi-validate', () => {
     const one = folderWith({
       'a.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\nreplicaCount: 1\n',
     });
-    expect(run(one).lines).toEqual(['capi-validate: 2 objects, 0 errors, 1 object of a kind without a pinned schema (names and labels checked only), 1 other YAML document skipped (CAPI v1.10.5 + CAPO v0.12.4)']);
+    expect(run(one).lines).toEqual(['capi-validate: 2 objects, 0 errors, 1 object of a kind without a pinned schema (names and labels checked only), 1 other YAML document skipped (CAPI v1.14.0 + CAPO v0.14.7)']);
     const two = folderWith({ 'w.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {name: v}\n' });
-    expect(run(two).lines).toEqual(['capi-validate: 2 objects, 0 errors, 2 objects of kinds without a pinned schema (names and labels checked only) (CAPI v1.10.5 + CAPO v0.12.4)']);
+    expect(run(two).lines).toEqual(['capi-validate: 2 objects, 0 errors, 2 objects of kinds without a pinned schema (names and labels checked only) (CAPI v1.14.0 + CAPO v0.14.7)']);
   });
 
   test('usage errors exit 2', () => {

@@ -13,13 +13,25 @@ function errorsAfter(kind: string, change: (object: any) => void, v: SchemaValid
 }
 
 describe('the example', () => {
-  test.each(UpstreamVersions.all().map(v => [v.toString(), v]))('validates against %s', (_name, versions) => {
-    const report = new SchemaValidator({ versions }).validateObjects(exampleManifests());
+  test.each(UpstreamVersions.all().map(v => [v.toString(), v]))('written for %s, validates against it', (_name, versions) => {
+    const report = new SchemaValidator({ versions }).validateObjects(exampleManifests(versions));
     expect(report.errors).toEqual([]);
-    expect(report.objectsChecked).toBeGreaterThan(exampleManifests().length); // ClusterResourceSet payloads too
+    expect(report.objectsChecked).toBeGreaterThan(exampleManifests(versions).length); // ClusterResourceSet payloads too
     expect(report.objectsWithoutSchema).toBe(0);
     expect(report.celRulesEvaluated).toBeGreaterThan(0);
     expect(report.transitionRulesSkipped).toBeGreaterThan(0);
+  });
+
+  test('in v1beta1 (CAPI v1.10.5\'s), also validates against the newer pairs, which still serve v1beta1', () => {
+    for (const versions of [UpstreamVersions.CAPI_1_13_CAPO_0_14, UpstreamVersions.CAPI_1_14_CAPO_0_14]) {
+      expect(new SchemaValidator({ versions }).validate(exampleManifests(UpstreamVersions.CAPI_1_10_CAPO_0_12))).toEqual([]);
+    }
+  });
+
+  test('in v1beta2 is refused by CAPI v1.10.5, which does not serve it', () => {
+    expect(new SchemaValidator({ versions: UpstreamVersions.CAPI_1_10_CAPO_0_12 }).validate(exampleManifests()))
+      .toContain('Cluster/capi-ubuntu-openstack/capi-ubuntu-openstack: apiVersion = "cluster.x-k8s.io/v1beta2": '
+        + 'Cluster is served as cluster.x-k8s.io/v1beta1 by CAPI v1.10.5 + CAPO v0.12.4, not as cluster.x-k8s.io/v1beta2');
   });
 });
 
@@ -142,7 +154,8 @@ describe('each rule is enforced', () => {
 
   test('an apiVersion the pinned CRDs do not serve', () => {
     expect(errorsAfter('Cluster', c => c.apiVersion = 'cluster.x-k8s.io/v1alpha3')).toEqual([
-      'Cluster/capi-ubuntu-openstack/capi-ubuntu-openstack: apiVersion = "cluster.x-k8s.io/v1alpha3": Cluster is served as cluster.x-k8s.io/v1beta1 by CAPI v1.10.5 + CAPO v0.12.4, not as cluster.x-k8s.io/v1alpha3',
+      'Cluster/capi-ubuntu-openstack/capi-ubuntu-openstack: apiVersion = "cluster.x-k8s.io/v1alpha3": Cluster is served as '
+        + 'cluster.x-k8s.io/v1beta1, cluster.x-k8s.io/v1beta2 by CAPI v1.14.0 + CAPO v0.14.7, not as cluster.x-k8s.io/v1alpha3',
     ]);
     expect(errorsAfter('Role', r => r.apiVersion = 'rbac.authorization.k8s.io/v1beta1')).toHaveLength(1);
   });
@@ -200,7 +213,7 @@ describe('kinds without a pinned schema', () => {
 });
 
 describe('version pairs', () => {
-  test('CAPI v1.13.5 serves the v1beta1 objects the library emits', () => {
+  test('CAPI v1.13.5 checks the v1beta2 objects the library writes for it', () => {
     expect(VALIDATORS[1].versions).toBe(UpstreamVersions.CAPI_1_13_CAPO_0_14);
     expect(errorsAfter('Cluster', c => c.spec.paused = 'yes', VALIDATORS[1])).toEqual([
       'Cluster/capi-ubuntu-openstack/capi-ubuntu-openstack: spec.paused = "yes": must be of type boolean',
@@ -209,7 +222,8 @@ describe('version pairs', () => {
 
   test('are chosen by CAPI version', () => {
     expect(UpstreamVersions.fromClusterApiVersion('1.13')).toBe(UpstreamVersions.CAPI_1_13_CAPO_0_14);
-    expect(UpstreamVersions.fromClusterApiVersion('v1.10.5')).toBe(UpstreamVersions.DEFAULT);
+    expect(UpstreamVersions.fromClusterApiVersion('v1.10.5')).toBe(UpstreamVersions.CAPI_1_10_CAPO_0_12);
+    expect(UpstreamVersions.fromClusterApiVersion('v1.14.0')).toBe(UpstreamVersions.DEFAULT);
     expect(() => UpstreamVersions.fromClusterApiVersion('1.9')).toThrow(/no pinned upstream versions for CAPI "1.9"/);
   });
 });
