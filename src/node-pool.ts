@@ -10,9 +10,10 @@ import { kubeletLabelProblem, kubeletNodeRegistration } from './kubelet-registra
 import { kubeletSkewProblem, KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { MachineImage } from './machine-image';
 import { openStackMachineTemplate } from './machine-template';
-import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH } from './naming';
+import { CLUSTER_NAME_LABEL } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
-import { DNS1123_LABEL_RULE, isDns1123Label, labelKeyProblem, labelValueProblem } from './rules';
+import { labelKeyProblem, labelValueProblem } from './rules';
+import { checkFlavor, checkImage, checkLabels, checkMachineOwnerName } from './shared-rules';
 
 /** Size limits the cluster-autoscaler keeps a pool within. */
 export interface NodePoolAutoscaling {
@@ -219,18 +220,9 @@ function checkNodePoolProps(
   labels: { [key: string]: string }, taints: NodeTaint[],
 ): void {
   const cluster = props.cluster;
-  if (errors.check(isDns1123Label(pool.name), 'name', pool.name, DNS1123_LABEL_RULE)) {
-    const machineDeploymentName = `${cluster.name}-${pool.name}-worker`;
-    errors.check(machineDeploymentName.length <= MAX_MACHINE_OWNER_NAME_LENGTH, 'name', pool.name,
-      `is too long: "${machineDeploymentName}" must be at most ${MAX_MACHINE_OWNER_NAME_LENGTH} characters so machine host names fit in 63`);
-  }
-
-  if (errors.check(props.flavor instanceof Flavor, 'flavor', props.flavor, 'must be a Flavor (Flavor.of or Flavor.named)')) {
-    for (const [field, value, rule] of props.flavor._problems()) errors.add(`flavor.${field}`, value, rule);
-  }
-  if (props.image !== undefined && errors.check(props.image instanceof MachineImage, 'image', props.image, 'must be a MachineImage')) {
-    for (const [, value, rule] of props.image._problems()) errors.add('image', value, rule);
-  }
+  checkMachineOwnerName(errors, 'name', pool.name, `${cluster.name}-${pool.name}-worker`);
+  checkFlavor(errors, 'flavor', props.flavor);
+  if (props.image !== undefined) checkImage(errors, 'image', props.image);
 
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
   if (props.replicas !== undefined) errors.check(isCount(props.replicas), 'replicas', props.replicas, 'must be a whole number (0 or more)');
@@ -262,12 +254,7 @@ function checkNodePoolProps(
     }
   }
 
-  for (const [key, value] of Object.entries(labels)) {
-    const problem = labelKeyProblem(key) ?? kubeletLabelProblem(key);
-    if (problem) errors.add(`labels["${key}"]`, key, problem);
-    const valueProblem = labelValueProblem(value);
-    if (valueProblem) errors.add(`labels["${key}"]`, value, valueProblem);
-  }
+  checkLabels(errors, 'labels', labels, kubeletLabelProblem);
   const effects = Object.values(TaintEffect) as string[];
   taints.forEach((taint, i) => {
     const keyProblem = labelKeyProblem(taint?.key ?? '');

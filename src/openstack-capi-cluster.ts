@@ -18,10 +18,11 @@ import { kubeletNodeRegistration } from './kubelet-registration';
 import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { MachineImage } from './machine-image';
 import { openStackMachineTemplate } from './machine-template';
-import { CLUSTER_NAME_LABEL, MAX_MACHINE_OWNER_NAME_LENGTH } from './naming';
+import { CLUSTER_NAME_LABEL } from './naming';
 import { NodePool, NodePoolOptions } from './node-pool';
-import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid, labelKeyProblem, labelValueProblem } from './rules';
+import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid } from './rules';
 import { SecurityGroupRule } from './security-group-rule';
+import { checkFlavor, checkImage, checkLabels, checkMachineOwnerName } from './shared-rules';
 import { UpstreamVersions } from './validation/upstream-versions';
 import { workloadVersionProblem } from './workload-kubernetes-versions';
 
@@ -444,10 +445,7 @@ function checkClusterProps(
   props: OpenStackCapiClusterProps,
   resolved: { controlPlaneReplicas: number; nodeCidr: string; labels: { [key: string]: string } },
 ): void {
-  errors.check(isDns1123Label(cluster.name), 'name', cluster.name, DNS1123_LABEL_RULE);
-  const longestMachineOwner = `${cluster.name}-control-plane`;
-  errors.check(longestMachineOwner.length <= MAX_MACHINE_OWNER_NAME_LENGTH, 'name', cluster.name,
-    `is too long: "${longestMachineOwner}" must be at most ${MAX_MACHINE_OWNER_NAME_LENGTH} characters so machine host names fit in 63`);
+  checkMachineOwnerName(errors, 'name', cluster.name, `${cluster.name}-control-plane`);
   if (props.namespace !== undefined) {
     errors.check(isDns1123Label(props.namespace), 'namespace', props.namespace, DNS1123_LABEL_RULE);
   }
@@ -468,13 +466,8 @@ function checkClusterProps(
     `must be true with ${replicas} control plane machines: without a load balancer CAPO gives the API server one floating IP, `
     + 'attached to a single control plane machine and moved when that machine goes');
 
-  if (errors.check(props.controlPlaneFlavor instanceof Flavor, 'controlPlaneFlavor', props.controlPlaneFlavor, 'must be a Flavor (Flavor.named or Flavor.of)')) {
-    for (const [field, value, rule] of props.controlPlaneFlavor._problems()) errors.add(`controlPlaneFlavor.${field}`, value, rule);
-  }
-  errors.check(props.image instanceof MachineImage, 'image', props.image, 'must be a MachineImage (MachineImage.fromName or fromId)');
-  if (props.image instanceof MachineImage) {
-    for (const [field, value, rule] of props.image._problems()) errors.add(field ? `image.${field}` : 'image', value, rule);
-  }
+  checkFlavor(errors, 'controlPlaneFlavor', props.controlPlaneFlavor);
+  checkImage(errors, 'image', props.image);
   if (props.externalNetworkId !== undefined) {
     errors.check(isUuid(props.externalNetworkId), 'externalNetworkId', props.externalNetworkId, 'must be a network UUID, e.g. "6c90b532-7ba0-418a-a276-5ae55060b5b0"');
   }
@@ -525,12 +518,7 @@ function checkClusterProps(
     ruleNames.add(rule.props.name);
   }
 
-  for (const [key, value] of Object.entries(resolved.labels)) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) errors.add(`labels["${key}"]`, key, keyProblem);
-    const valueProblem = labelValueProblem(value);
-    if (valueProblem) errors.add(`labels["${key}"]`, value, valueProblem);
-  }
+  checkLabels(errors, 'labels', resolved.labels);
   errors.check(!(CLUSTER_NAME_LABEL in resolved.labels), `labels["${CLUSTER_NAME_LABEL}"]`, resolved.labels[CLUSTER_NAME_LABEL],
     'is set by the library to the cluster name');
 }
