@@ -1,6 +1,7 @@
 // The typed constructs: the front door.
 export * from './openstack-capi-cluster';
 export * from './node-pool';
+export * from './health-check';
 export * from './cloud-credentials';
 export * from './flavor';
 export * from './machine-image';

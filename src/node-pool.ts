@@ -5,9 +5,11 @@ import { bootstrapTemplateFor } from './bootstrap-templates';
 import { rendererFor } from './capi-api';
 import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
+import { MachineHealthCheckOptions, resolveHealthCheck } from './health-check';
 import { InputErrors } from './input-errors';
 import { kubeletLabelProblem, kubeletNodeRegistration } from './kubelet-registration';
 import { kubeletSkewProblem, KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
+import { DEPLOYMENT_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
@@ -92,12 +94,19 @@ export interface NodePoolOptions {
    * @default false
    */
   readonly allowMinorVersionSkew?: boolean;
+
+  /**
+   * The pool's MachineHealthCheck: a machine whose node stays not Ready is replaced.
+   * @default - on: not Ready for 5 minutes, or no node after 10; at most max(1, 40% of the
+   * pool's smallest non-zero size) machines remediated at once
+   */
+  readonly healthCheck?: MachineHealthCheckOptions;
 }
 
 /** Every option of {@link NodePoolProps}: any other key is a misspelling. */
 const NODE_POOL_PROP_NAMES = [
   'cluster', 'name', 'flavor', 'image', 'sshKeyName', 'failureDomain', 'autoscaling', 'replicas', 'labels', 'taints',
-  'kubernetesVersion', 'allowMinorVersionSkew',
+  'kubernetesVersion', 'allowMinorVersionSkew', 'healthCheck',
 ] as const;
 // Fails to compile when an option is added to the interface but not to the list.
 const ALL_NODE_POOL_PROPS_LISTED: Record<Exclude<keyof NodePoolProps, typeof NODE_POOL_PROP_NAMES[number]>, never> = {};
@@ -146,6 +155,8 @@ export class NodePool extends Construct {
   public readonly maxReplicas: number;
   /** The labels the nodes register with (the pool's, and the GPU label for GPU flavors). */
   public readonly nodeLabels: { [key: string]: string };
+  /** The pool's `MachineHealthCheck`, unless health checks are off. */
+  public readonly machineHealthCheck?: ApiObject;
 
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
@@ -167,6 +178,8 @@ export class NodePool extends Construct {
     }
     errors.throwIfAny();
     checkNodePoolProps(errors, this, props, labels, taints);
+    const healthCheck = resolveHealthCheck(errors, 'healthCheck', props.healthCheck,
+      props.autoscaling ? props.autoscaling : { minSize: props.replicas ?? 1, maxSize: props.replicas ?? 1 });
     const clash = NodePool.of(cluster).find(p => p.name === this.name);
     errors.check(!clash, 'name', this.name, `must be unique within cluster "${cluster.name}": ${clash?.node.path} has it already`);
     errors.throwIfAny();
@@ -212,6 +225,11 @@ export class NodePool extends Construct {
       bootstrapTemplate: this.bootstrapTemplate,
       machineTemplate: this.machineTemplate,
     });
+
+    if (healthCheck) {
+      this.machineHealthCheck = machineHealthCheck(this, cluster, { name: baseName, namespace: cluster.namespace },
+        { [DEPLOYMENT_NAME_LABEL]: baseName }, healthCheck);
+    }
   }
 }
 

@@ -11,11 +11,13 @@ import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
 import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
 import { DELETE_PROTECTION } from './gitops-annotations';
+import { MachineHealthCheckOptions, resolveHealthCheck } from './health-check';
 import * as capo from './imports/infrastructure.cluster.x-k8s.io';
 import { InputErrors } from './input-errors';
 import { isIpv4Address, Ipv4Network, overlaps, parseIpv4Cidr } from './ipv4';
 import { kubeletNodeRegistration } from './kubelet-registration';
 import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
+import { CONTROL_PLANE_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
@@ -154,6 +156,14 @@ export interface OpenStackCapiClusterProps {
    * @default UpstreamVersions.DEFAULT
    */
   readonly upstreamVersions?: UpstreamVersions;
+
+  /**
+   * The control plane's MachineHealthCheck: a control plane machine whose node stays not Ready is
+   * replaced by the KubeadmControlPlane (which never removes an etcd member it cannot spare).
+   * @default - on: not Ready for 5 minutes, or no node after 10; at most max(1, 40% of the
+   * replicas) machines remediated at once
+   */
+  readonly controlPlaneHealthCheck?: MachineHealthCheckOptions;
 }
 
 /** Every prop of {@link OpenStackCapiClusterProps}: any other key is a misspelling. */
@@ -161,7 +171,7 @@ const CLUSTER_PROP_NAMES = [
   'name', 'namespace', 'createNamespace', 'kubernetesVersion', 'podCidrs', 'serviceCidrs', 'serviceDomain',
   'apiServerLoadBalancer', 'externalNetworkId', 'nodeCidr', 'dnsNameservers', 'allowAllInClusterTraffic',
   'securityGroupRules', 'controlPlaneFlavor', 'controlPlaneReplicas', 'image', 'sshKeyName', 'nodeName',
-  'credentials', 'labels', 'templateHashing', 'upstreamVersions',
+  'credentials', 'labels', 'templateHashing', 'upstreamVersions', 'controlPlaneHealthCheck',
 ] as const;
 // Fails to compile when a prop is added to the interface but not to the list.
 const ALL_CLUSTER_PROPS_LISTED: Record<Exclude<keyof OpenStackCapiClusterProps, typeof CLUSTER_PROP_NAMES[number]>, never> = {};
@@ -237,6 +247,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public readonly controlPlane: ApiObject;
   /** The control plane's `OpenStackMachineTemplate`. */
   public readonly controlPlaneMachineTemplate: ApiObject;
+  /** The control plane's `MachineHealthCheck`, unless health checks are off. */
+  public readonly controlPlaneMachineHealthCheck?: ApiObject;
 
   constructor(scope: Construct, id: string, props: OpenStackCapiClusterProps) {
     super(scope, id);
@@ -267,6 +279,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     checkClusterPropShapes(errors, props);
     errors.throwIfAny();
     checkClusterProps(errors, this, props, { controlPlaneReplicas, nodeCidr, labels });
+    const healthCheck = resolveHealthCheck(errors, 'controlPlaneHealthCheck', props.controlPlaneHealthCheck,
+      { minSize: controlPlaneReplicas, maxSize: controlPlaneReplicas });
     errors.throwIfAny();
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
@@ -318,6 +332,11 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }),
       machineTemplate: this.controlPlaneMachineTemplate,
     });
+
+    if (healthCheck) {
+      this.controlPlaneMachineHealthCheck = machineHealthCheck(this, this, { name: controlPlaneName, namespace: this.namespace },
+        { [CONTROL_PLANE_NAME_LABEL]: controlPlaneName }, healthCheck);
+    }
 
     this.node.addValidation({ validate: () => this.nodeSubnetProblems(nodeCidr, controlPlaneReplicas) });
 

@@ -100,9 +100,11 @@ describe('the v1beta2 output has the shape of CAPO v0.14.7\'s cluster template',
   const expected = new Map(DIFFERENCES.reduce((objects, d) => d.apply(objects), templateObjects()).map(o => [key(o), o]));
   const synthesized = new Map(libraryObjects().map(o => [key(o), o]));
 
-  test('the same objects', () => {
+  test('the same objects, and a MachineHealthCheck for the control plane and the pool (health checks are on by default)', () => {
     expect(expected.size).toBe(7);
-    expect([...synthesized.keys()].sort()).toEqual([...expected.keys()].sort());
+    const healthChecks = [...synthesized.keys()].filter(k => k.startsWith('MachineHealthCheck/'));
+    expect(healthChecks.sort()).toEqual([`MachineHealthCheck/${CLUSTER}-control-plane`, `MachineHealthCheck/${CLUSTER}-md-0-worker`]);
+    expect([...synthesized.keys()].filter(k => !healthChecks.includes(k)).sort()).toEqual([...expected.keys()].sort());
   });
 
   test.each([...expected.keys()].sort())('%s has the same fields', name => {

@@ -14,6 +14,7 @@ describe.each(PAIRS)('OpenStackCapiCluster (%s)', (_pair, upstreamVersions) => {
       expect.stringMatching(/^OpenStackMachineTemplate\/demo-control-plane-[0-9a-f]{8}$/),
       'OpenStackCluster/demo',
       'KubeadmControlPlane/demo-control-plane',
+      'MachineHealthCheck/demo-control-plane',
       'Cluster/demo',
     ]);
     expect(manifests).toMatchSnapshot();

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel,
+  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, MachineHealthCheckModel,
 } from './models';
 
 /**
@@ -21,6 +21,7 @@ export abstract class CapiRenderer {
   public abstract kubeadmConfigTemplate(scope: Construct, id: string, model: BootstrapTemplateModel): ApiObject;
   public abstract machineDeployment(scope: Construct, id: string, model: MachineDeploymentModel): ApiObject;
   public abstract clusterResourceSet(scope: Construct, id: string, model: ClusterResourceSetModel): ApiObject;
+  public abstract machineHealthCheck(scope: Construct, id: string, model: MachineHealthCheckModel): ApiObject;
 
   /**
    * The form of a rendered template spec that its name's hash is taken of: the same for every

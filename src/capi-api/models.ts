@@ -80,3 +80,16 @@ export interface ClusterResourceSetModel {
   readonly resources: ResourceSetResourceModel[];
   readonly strategy: string;
 }
+
+/** A MachineHealthCheck: machines matching the selector whose node is unhealthy get replaced. */
+export interface MachineHealthCheckModel {
+  readonly metadata: ObjectMetadata;
+  readonly clusterName: string;
+  readonly selector: { [key: string]: string };
+  readonly nodeStartupTimeoutSeconds: number;
+  /** Node conditions that make a machine unhealthy once they last this long. */
+  readonly unhealthyNodeConditions: Array<{ readonly type: string; readonly status: string; readonly timeoutSeconds: number }>;
+  /** The most unhealthy machines remediated (a count or "N%"), or a range "[min-max]". */
+  readonly maxUnhealthy?: number | string;
+  readonly unhealthyRange?: string;
+}

@@ -12,3 +12,12 @@ export function typedObject<P extends { readonly metadata?: ApiObjectMetadata }>
   scope: Construct, id: string, gvk: GroupVersionKind, props: P): ApiObject {
   return new ApiObject(scope, id, { ...gvk, ...props });
 }
+
+/**
+ * An int-or-string field's value, as written. The generated wrapper classes (e.g.
+ * `MachineHealthCheckSpecMaxUnhealthy`) unwrap only in the generated `toJson`, which a typed
+ * object does not use: the raw number or string goes in, cast to the wrapper's type.
+ */
+export function intOrString<T>(value: number | string | undefined): T {
+  return value as unknown as T;
+}

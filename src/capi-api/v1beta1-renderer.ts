@@ -4,9 +4,10 @@ import * as capi from '../capi';
 import { objectReference } from '../naming';
 import { CapiRenderer } from './capi-renderer';
 import {
-  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, NodeRegistrationModel,
+  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, MachineHealthCheckModel,
+  NodeRegistrationModel,
 } from './models';
-import { typedObject } from './typed-object';
+import { intOrString, typedObject } from './typed-object';
 
 /**
  * Cluster API `v1beta1`, served by CAPI v1.10 (and, deprecated, up to v1.15): refs carry the
@@ -83,6 +84,20 @@ export class V1beta1Renderer extends CapiRenderer {
         // The same array: resources added later are written too.
         resources: model.resources as capi.ClusterResourceSetSpecResources[],
         strategy: model.strategy as capi.ClusterResourceSetSpecStrategy,
+      },
+    });
+  }
+
+  public machineHealthCheck(scope: Construct, id: string, model: MachineHealthCheckModel): ApiObject {
+    return typedObject<capi.MachineHealthCheckProps>(scope, id, capi.MachineHealthCheck.GVK, {
+      metadata: model.metadata,
+      spec: {
+        clusterName: model.clusterName,
+        selector: { matchLabels: { ...model.selector } },
+        nodeStartupTimeout: `${model.nodeStartupTimeoutSeconds}s`,
+        unhealthyConditions: model.unhealthyNodeConditions.map(c => ({ type: c.type, status: c.status, timeout: `${c.timeoutSeconds}s` })),
+        maxUnhealthy: intOrString(model.maxUnhealthy),
+        unhealthyRange: model.unhealthyRange,
       },
     });
   }

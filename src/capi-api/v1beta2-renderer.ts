@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { CapiRenderer } from './capi-renderer';
 import {
   BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ComponentArgs, ControlPlaneModel, MachineDeploymentModel,
-  NodeRegistrationModel,
+  MachineHealthCheckModel, NodeRegistrationModel,
 } from './models';
-import { typedObject } from './typed-object';
+import { intOrString, typedObject } from './typed-object';
 import * as v1beta2 from '../imports/v1beta2';
 
 /**
@@ -85,6 +85,26 @@ export class V1beta2Renderer extends CapiRenderer {
         // The same array, read at synth time: resources added later are written too.
         resources: model.resources as v1beta2.ClusterResourceSetSpecResources[],
         strategy: model.strategy as v1beta2.ClusterResourceSetSpecStrategy,
+      },
+    });
+  }
+
+  public machineHealthCheck(scope: Construct, id: string, model: MachineHealthCheckModel): ApiObject {
+    return typedObject<v1beta2.MachineHealthCheckProps>(scope, id, v1beta2.MachineHealthCheck.GVK, {
+      metadata: model.metadata,
+      spec: {
+        clusterName: model.clusterName,
+        selector: { matchLabels: { ...model.selector } },
+        checks: {
+          nodeStartupTimeoutSeconds: model.nodeStartupTimeoutSeconds,
+          unhealthyNodeConditions: model.unhealthyNodeConditions.map(c => ({ type: c.type, status: c.status, timeoutSeconds: c.timeoutSeconds })),
+        },
+        remediation: {
+          triggerIf: {
+            unhealthyLessThanOrEqualTo: intOrString(model.maxUnhealthy),
+            unhealthyInRange: model.unhealthyRange,
+          },
+        },
       },
     });
   }
