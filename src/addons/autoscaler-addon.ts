@@ -96,6 +96,15 @@ export interface AutoscalerAddonProps extends AutoscalerAddonOptions {
   readonly cluster: ICapiCluster;
 }
 
+/**
+ * The Cluster API version the autoscaler reads (its README, "Specifying a Custom Resource Version"):
+ * without it, it reads the newest served, v1beta2 on CAPI v1.11 and later, whose references
+ * carry no apiVersion; the pinned images (1.31 to 1.33) then fail to find the infrastructure
+ * template when scaling from zero (kubernetes/autoscaler#8330, fixed in 1.33.1 and 1.34). Every
+ * pinned CAPI release serves v1beta1 (the API server converts), so the autoscaler reads that.
+ */
+export const AUTOSCALER_CAPI_VERSION = 'v1beta1';
+
 const EXPANDERS = ['random', 'most-pods', 'least-waste', 'least-nodes', 'price', 'priority', 'grpc'];
 const WORKLOAD_NAMESPACE = 'kube-system';
 const UPSTREAM_NAME = 'cluster-autoscaler';
@@ -275,6 +284,7 @@ function deployment(options: {
             imagePullPolicy: 'IfNotPresent',
             command: ['/cluster-autoscaler'],
             args: options.args,
+            env: [{ name: 'CAPI_VERSION', value: AUTOSCALER_CAPI_VERSION }],
             volumeMounts: [{ name: 'kubeconfig', mountPath: options.kubeconfig.dir, readOnly: true }],
           }],
           volumes: [{

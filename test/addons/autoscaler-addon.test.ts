@@ -42,6 +42,9 @@ describe('AutoscalerAddon in the management cluster (default)', () => {
       '--scale-down-delay-after-add=10m',
     ]);
     expect(container.volumeMounts).toEqual([{ name: 'kubeconfig', mountPath: '/etc/kubernetes/kubeconfig', readOnly: true }]);
+    // The pinned autoscalers read v1beta1 (served by every pinned CAPI release): with v1beta2, they
+    // cannot find the machine template when scaling from zero (kubernetes/autoscaler#8330).
+    expect(container.env).toEqual([{ name: 'CAPI_VERSION', value: 'v1beta1' }]);
     expect(addon.addon).toBeUndefined();
     expect(manifests.filter(m => m.kind === 'ClusterResourceSet')).toEqual([]);
   });
@@ -119,6 +122,7 @@ describe('AutoscalerAddon in the workload cluster', () => {
       '--scale-down-delay-after-add=10m',
     ]);
     expect(pod.volumes).toEqual([{ name: 'kubeconfig', secret: { secretName: 'management-kubeconfig', items: [{ key: 'value', path: 'value' }] } }]);
+    expect(pod.containers[0].env).toEqual([{ name: 'CAPI_VERSION', value: 'v1beta1' }]);
   });
 
   test('the management-cluster Role for the kubeconfig\'s identity is in the output too', () => {
