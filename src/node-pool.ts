@@ -14,6 +14,7 @@ import { MachineImage } from './machine-image';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
+import { NodeDeletionOptions, NodePoolRolloutOptions, resolveDeletion, resolvePoolRollout } from './rollout-options';
 import { labelKeyProblem, labelValueProblem } from './rules';
 import { checkFlavor, checkImage, checkLabels, checkMachineOwnerName } from './shared-rules';
 
@@ -101,12 +102,24 @@ export interface NodePoolOptions {
    * pool's smallest non-zero size) machines remediated at once
    */
   readonly healthCheck?: MachineHealthCheckOptions;
+
+  /**
+   * How the pool replaces its machines when its templates change, and which go first when it shrinks.
+   * @default - CAPI's defaults: a rolling update one machine above the size, removing random machines
+   */
+  readonly rollout?: NodePoolRolloutOptions;
+
+  /**
+   * How long CAPI waits on a node while it deletes one of the pool's machines.
+   * @default - CAPI's defaults: no limit on draining nor on volume detachment
+   */
+  readonly deletion?: NodeDeletionOptions;
 }
 
 /** Every option of {@link NodePoolProps}: any other key is a misspelling. */
 const NODE_POOL_PROP_NAMES = [
   'cluster', 'name', 'flavor', 'image', 'sshKeyName', 'failureDomain', 'autoscaling', 'replicas', 'labels', 'taints',
-  'kubernetesVersion', 'allowMinorVersionSkew', 'healthCheck',
+  'kubernetesVersion', 'allowMinorVersionSkew', 'healthCheck', 'rollout', 'deletion',
 ] as const;
 // Fails to compile when an option is added to the interface but not to the list.
 const ALL_NODE_POOL_PROPS_LISTED: Record<Exclude<keyof NodePoolProps, typeof NODE_POOL_PROP_NAMES[number]>, never> = {};
@@ -180,6 +193,8 @@ export class NodePool extends Construct {
     checkNodePoolProps(errors, this, props, labels, taints);
     const healthCheck = resolveHealthCheck(errors, 'healthCheck', props.healthCheck,
       props.autoscaling ? props.autoscaling : { minSize: props.replicas ?? 1, maxSize: props.replicas ?? 1 });
+    const rollout = resolvePoolRollout(errors, 'rollout', props.rollout);
+    const deletion = resolveDeletion(errors, 'deletion', props.deletion);
     const clash = NodePool.of(cluster).find(p => p.name === this.name);
     errors.check(!clash, 'name', this.name, `must be unique within cluster "${cluster.name}": ${clash?.node.path} has it already`);
     errors.throwIfAny();
@@ -224,6 +239,8 @@ export class NodePool extends Construct {
       failureDomain: props.failureDomain,
       bootstrapTemplate: this.bootstrapTemplate,
       machineTemplate: this.machineTemplate,
+      rollout,
+      deletion,
     });
 
     if (healthCheck) {

@@ -22,6 +22,7 @@ import { MachineImage } from './machine-image';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodePool, NodePoolOptions } from './node-pool';
+import { ControlPlaneRolloutOptions, NodeDeletionOptions, resolveControlPlaneRollout, resolveDeletion } from './rollout-options';
 import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid } from './rules';
 import { SecurityGroupRule } from './security-group-rule';
 import { checkFlavor, checkImage, checkLabels, checkMachineOwnerName } from './shared-rules';
@@ -164,6 +165,19 @@ export interface OpenStackCapiClusterProps {
    * replicas) machines remediated at once
    */
   readonly controlPlaneHealthCheck?: MachineHealthCheckOptions;
+
+  /**
+   * How the control plane rolls its machines (including before their certificates expire) and
+   * how KCP retries remediations.
+   * @default - one machine of surge; a rollout 21 days before certificates expire; CAPI's remediation defaults
+   */
+  readonly controlPlaneRollout?: ControlPlaneRolloutOptions;
+
+  /**
+   * How long CAPI waits on a node while it deletes a control plane machine.
+   * @default - CAPI's defaults: no limit on draining nor on volume detachment
+   */
+  readonly controlPlaneDeletion?: NodeDeletionOptions;
 }
 
 /** Every prop of {@link OpenStackCapiClusterProps}: any other key is a misspelling. */
@@ -171,7 +185,8 @@ const CLUSTER_PROP_NAMES = [
   'name', 'namespace', 'createNamespace', 'kubernetesVersion', 'podCidrs', 'serviceCidrs', 'serviceDomain',
   'apiServerLoadBalancer', 'externalNetworkId', 'nodeCidr', 'dnsNameservers', 'allowAllInClusterTraffic',
   'securityGroupRules', 'controlPlaneFlavor', 'controlPlaneReplicas', 'image', 'sshKeyName', 'nodeName',
-  'credentials', 'labels', 'templateHashing', 'upstreamVersions', 'controlPlaneHealthCheck',
+  'credentials', 'labels', 'templateHashing', 'upstreamVersions', 'controlPlaneHealthCheck', 'controlPlaneRollout',
+  'controlPlaneDeletion',
 ] as const;
 // Fails to compile when a prop is added to the interface but not to the list.
 const ALL_CLUSTER_PROPS_LISTED: Record<Exclude<keyof OpenStackCapiClusterProps, typeof CLUSTER_PROP_NAMES[number]>, never> = {};
@@ -281,6 +296,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     checkClusterProps(errors, this, props, { controlPlaneReplicas, nodeCidr, labels });
     const healthCheck = resolveHealthCheck(errors, 'controlPlaneHealthCheck', props.controlPlaneHealthCheck,
       { minSize: controlPlaneReplicas, maxSize: controlPlaneReplicas });
+    const rollout = resolveControlPlaneRollout(errors, 'controlPlaneRollout', props.controlPlaneRollout);
+    const deletion = resolveDeletion(errors, 'controlPlaneDeletion', props.controlPlaneDeletion);
     errors.throwIfAny();
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
@@ -331,6 +348,9 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       controllerManagerExtraArgs: { 'cloud-provider': 'external' },
       nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }),
       machineTemplate: this.controlPlaneMachineTemplate,
+      rollout: { maxSurge: rollout.maxSurge, certificatesExpiryDays: rollout.certificatesExpiryDays },
+      remediation: rollout.remediation,
+      deletion,
     });
 
     if (healthCheck) {

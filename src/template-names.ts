@@ -36,12 +36,22 @@ export function nameTemplate<T extends ApiObject>(cluster: ICapiCluster, templat
  */
 export function nameAfterRenderedSpec(template: ApiObject, baseName: string, hashForm: (spec: unknown) => unknown = s => s): void {
   let rendering = false;
+  // The name is read by every object referring to the template: computed once, and again after a
+  // patch (the only way to change a constructed template's spec).
+  let cached: string | undefined;
+  const addJsonPatch = template.addJsonPatch.bind(template);
+  template.addJsonPatch = (...ops) => {
+    cached = undefined;
+    addJsonPatch(...ops);
+  };
   const finalName = (): string => {
     // Rendering the template resolves its own name again: that inner name is not hashed.
     if (rendering) return baseName;
+    if (cached !== undefined) return cached;
     rendering = true;
     try {
-      return `${baseName}-${shortHash(hashForm(template.toJson().spec))}`;
+      cached = `${baseName}-${shortHash(hashForm(template.toJson().spec))}`;
+      return cached;
     } finally {
       rendering = false;
     }

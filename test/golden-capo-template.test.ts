@@ -66,6 +66,12 @@ const DIFFERENCES: Array<{ why: string; apply: (objects: any[]) => any[] }> = [
     apply: objects => objects.map(o => o.kind === 'OpenStackCluster'
       ? { ...o, spec: { ...o.spec, managedSecurityGroups: { ...o.spec.managedSecurityGroups, allowAllInClusterTraffic: true } } } : o),
   },
+  {
+    why: 'The control plane rolls its machines 21 days before their certificates expire (rollout.before): kubeadm\'s '
+      + 'certificates last a year (CAPI book, "Automatically rotate certificates on KCP").',
+    apply: objects => objects.map(o => o.kind === 'KubeadmControlPlane'
+      ? { ...o, spec: { ...o.spec, rollout: { before: { certificatesExpiryDays: 21 } } } } : o),
+  },
 ];
 
 function templateObjects(): any[] {

@@ -57,6 +57,13 @@ const DIFFERENCES: Array<{ why: string; apply: (obj: any) => void }> = [
       if (annotations[key]) annotations[key] = announced[annotations[key]];
     },
   },
+  {
+    why: 'The control plane rolls its machines 21 days before their certificates expire (rolloutBefore): kubeadm\'s '
+      + 'certificates last a year, and a cluster not upgraded within it would stop (CAPI book, "Automatically rotate certificates on KCP").',
+    apply: obj => {
+      if (obj.kind === 'KubeadmControlPlane') obj.spec.rolloutBefore = { certificatesExpiryDays: 21 };
+    },
+  },
 ];
 
 const GOLDEN_KINDS = ['Cluster', 'OpenStackCluster', 'KubeadmControlPlane', 'KubeadmConfigTemplate', 'MachineDeployment', 'OpenStackMachineTemplate'];

@@ -42,6 +42,13 @@ export interface ClusterModel {
   readonly infrastructure: ApiObject;
 }
 
+/** How long CAPI waits on a node while it deletes a machine, in seconds; unset: CAPI's defaults. */
+export interface DeletionModel {
+  readonly nodeDrainTimeoutSeconds?: number;
+  readonly nodeVolumeDetachTimeoutSeconds?: number;
+  readonly nodeDeletionTimeoutSeconds?: number;
+}
+
 export interface ControlPlaneModel {
   readonly metadata: ObjectMetadata;
   readonly replicas: number;
@@ -49,6 +56,22 @@ export interface ControlPlaneModel {
   readonly controllerManagerExtraArgs: ComponentArgs;
   readonly nodeRegistration: NodeRegistrationModel;
   readonly machineTemplate: ApiObject;
+  /** Unset when none was asked for (the blog post's control plane has none). */
+  readonly rollout?: {
+    readonly maxSurge?: number;
+    readonly certificatesExpiryDays?: number;
+  };
+  readonly remediation?: { readonly maxRetry?: number; readonly retryPeriodSeconds?: number; readonly minHealthyPeriodSeconds?: number };
+  readonly deletion?: DeletionModel;
+}
+
+/** A pool's rollout. */
+export interface MachineDeploymentRolloutModel {
+  readonly strategy: string;
+  readonly maxSurge?: number;
+  readonly maxUnavailable?: number;
+  readonly deletionOrder?: string;
+  readonly minReadySeconds?: number;
 }
 
 export interface BootstrapTemplateModel {
@@ -65,6 +88,8 @@ export interface MachineDeploymentModel {
   readonly failureDomain?: string;
   readonly bootstrapTemplate: ApiObject;
   readonly machineTemplate: ApiObject;
+  readonly rollout?: MachineDeploymentRolloutModel;
+  readonly deletion?: DeletionModel;
 }
 
 /** A ConfigMap or Secret a ClusterResourceSet lists. */

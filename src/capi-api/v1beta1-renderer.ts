@@ -4,7 +4,7 @@ import * as capi from '../capi';
 import { objectReference } from '../naming';
 import { CapiRenderer } from './capi-renderer';
 import {
-  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, MachineHealthCheckModel,
+  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, DeletionModel, MachineDeploymentModel, MachineHealthCheckModel,
   NodeRegistrationModel,
 } from './models';
 import { intOrString, typedObject } from './typed-object';
@@ -42,9 +42,18 @@ export class V1beta1Renderer extends CapiRenderer {
           initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
           joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
         },
-        machineTemplate: { infrastructureRef: objectReference(model.machineTemplate) },
+        machineTemplate: { infrastructureRef: objectReference(model.machineTemplate), ...deletionDurations(model.deletion) },
         replicas: model.replicas,
         version: model.version,
+        rolloutStrategy: model.rollout?.maxSurge === undefined ? undefined
+          : { type: capi.KubeadmControlPlaneSpecRolloutStrategyType.ROLLING_UPDATE, rollingUpdate: { maxSurge: intOrString(model.rollout.maxSurge) } },
+        rolloutBefore: model.rollout?.certificatesExpiryDays === undefined ? undefined
+          : { certificatesExpiryDays: model.rollout.certificatesExpiryDays },
+        remediationStrategy: model.remediation && {
+          maxRetry: model.remediation.maxRetry,
+          retryPeriod: duration(model.remediation.retryPeriodSeconds),
+          minHealthyPeriod: duration(model.remediation.minHealthyPeriodSeconds),
+        },
       },
     });
   }
@@ -63,6 +72,17 @@ export class V1beta1Renderer extends CapiRenderer {
         clusterName: model.clusterName,
         replicas: model.replicas,
         selector: { matchLabels: {} },
+        minReadySeconds: model.rollout?.minReadySeconds,
+        strategy: model.rollout && {
+          type: model.rollout.strategy as capi.MachineDeploymentSpecStrategyType,
+          rollingUpdate: model.rollout.maxSurge === undefined && model.rollout.maxUnavailable === undefined && model.rollout.deletionOrder === undefined
+            ? undefined
+            : {
+              maxSurge: intOrString(model.rollout.maxSurge),
+              maxUnavailable: intOrString(model.rollout.maxUnavailable),
+              deletePolicy: model.rollout.deletionOrder as capi.MachineDeploymentSpecStrategyRollingUpdateDeletePolicy,
+            },
+        },
         template: {
           spec: {
             bootstrap: { configRef: objectReference(model.bootstrapTemplate) },
@@ -70,6 +90,7 @@ export class V1beta1Renderer extends CapiRenderer {
             failureDomain: model.failureDomain,
             infrastructureRef: objectReference(model.machineTemplate),
             version: model.version,
+            ...deletionDurations(model.deletion),
           },
         },
       },
@@ -101,6 +122,20 @@ export class V1beta1Renderer extends CapiRenderer {
       },
     });
   }
+}
+
+/** Seconds as a v1beta1 duration, `"300s"`. */
+function duration(seconds: number | undefined): string | undefined {
+  return seconds === undefined ? undefined : `${seconds}s`;
+}
+
+/** The deletion timeouts of a v1beta1 machine template (`nodeDrainTimeout`...). */
+function deletionDurations(model: DeletionModel | undefined) {
+  return {
+    nodeDrainTimeout: duration(model?.nodeDrainTimeoutSeconds),
+    nodeVolumeDetachTimeout: duration(model?.nodeVolumeDetachTimeoutSeconds),
+    nodeDeletionTimeout: duration(model?.nodeDeletionTimeoutSeconds),
+  };
 }
 
 function nodeRegistration(model: NodeRegistrationModel): any {

@@ -43,9 +43,16 @@ export class V1beta2Renderer extends CapiRenderer {
           initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
           joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
         },
-        machineTemplate: { spec: { infrastructureRef: reference(model.machineTemplate) } },
+        machineTemplate: { spec: { infrastructureRef: reference(model.machineTemplate), deletion: model.deletion && { ...model.deletion } } },
         replicas: model.replicas,
         version: model.version,
+        rollout: model.rollout && {
+          strategy: model.rollout.maxSurge === undefined ? undefined
+            : { type: v1beta2.KubeadmControlPlaneSpecRolloutStrategyType.ROLLING_UPDATE, rollingUpdate: { maxSurge: intOrString(model.rollout.maxSurge) } },
+          before: model.rollout.certificatesExpiryDays === undefined ? undefined
+            : { certificatesExpiryDays: model.rollout.certificatesExpiryDays },
+        },
+        remediation: model.remediation && { ...model.remediation },
       },
     });
   }
@@ -64,6 +71,15 @@ export class V1beta2Renderer extends CapiRenderer {
         clusterName: model.clusterName,
         replicas: model.replicas,
         selector: { matchLabels: {} },
+        rollout: model.rollout && {
+          strategy: {
+            type: model.rollout.strategy as v1beta2.MachineDeploymentSpecRolloutStrategyType,
+            rollingUpdate: model.rollout.maxSurge === undefined && model.rollout.maxUnavailable === undefined ? undefined
+              : { maxSurge: intOrString(model.rollout.maxSurge), maxUnavailable: intOrString(model.rollout.maxUnavailable) },
+          },
+        },
+        deletion: model.rollout?.deletionOrder === undefined ? undefined
+          : { order: model.rollout.deletionOrder as v1beta2.MachineDeploymentSpecDeletionOrder },
         template: {
           spec: {
             bootstrap: { configRef: reference(model.bootstrapTemplate) },
@@ -71,6 +87,8 @@ export class V1beta2Renderer extends CapiRenderer {
             failureDomain: model.failureDomain,
             infrastructureRef: reference(model.machineTemplate),
             version: model.version,
+            minReadySeconds: model.rollout?.minReadySeconds,
+            deletion: model.deletion && { ...model.deletion },
           },
         },
       },
