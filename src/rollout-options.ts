@@ -134,7 +134,8 @@ function seconds(errors: InputErrors, prop: string, duration: Duration | undefin
 }
 
 /** A pool's rollout, checked. */
-export function resolvePoolRollout(errors: InputErrors, prop: string, options: NodePoolRolloutOptions | undefined): MachineDeploymentRolloutModel | undefined {
+export function resolvePoolRollout(errors: InputErrors, prop: string,
+  options: NodePoolRolloutOptions | undefined): MachineDeploymentRolloutModel | undefined {
   if (options === undefined) return undefined;
   if (!errors.checkPropNames(prop, options, ['strategy', 'maxSurge', 'maxUnavailable', 'deletionOrder', 'minReadySeconds'])) return undefined;
   const strategy = options.strategy ?? RolloutStrategyType.ROLLING_UPDATE;
@@ -176,7 +177,8 @@ export function resolveDeletion(errors: InputErrors, prop: string, options: Node
 }
 
 /** The control plane's rollout and remediation, checked. */
-export function resolveControlPlaneRollout(errors: InputErrors, prop: string, options: ControlPlaneRolloutOptions | undefined): ControlPlaneRolloutModel {
+export function resolveControlPlaneRollout(errors: InputErrors, prop: string,
+  options: ControlPlaneRolloutOptions | undefined): ControlPlaneRolloutModel {
   const given = options ?? {};
   errors.checkPropNames(prop, given, [
     'maxSurge', 'certificatesExpiryDays', 'remediationMaxRetry', 'remediationRetryPeriod', 'remediationMinHealthyPeriod',

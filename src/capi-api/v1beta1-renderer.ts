@@ -46,7 +46,10 @@ export class V1beta1Renderer extends CapiRenderer {
         replicas: model.replicas,
         version: model.version,
         rolloutStrategy: model.rollout?.maxSurge === undefined ? undefined
-          : { type: capi.KubeadmControlPlaneSpecRolloutStrategyType.ROLLING_UPDATE, rollingUpdate: { maxSurge: intOrString(model.rollout.maxSurge) } },
+          : {
+            type: capi.KubeadmControlPlaneSpecRolloutStrategyType.ROLLING_UPDATE,
+            rollingUpdate: { maxSurge: intOrString(model.rollout.maxSurge) },
+          },
         rolloutBefore: model.rollout?.certificatesExpiryDays === undefined ? undefined
           : { certificatesExpiryDays: model.rollout.certificatesExpiryDays },
         remediationStrategy: model.remediation && {
@@ -75,7 +78,7 @@ export class V1beta1Renderer extends CapiRenderer {
         minReadySeconds: model.rollout?.minReadySeconds,
         strategy: model.rollout && {
           type: model.rollout.strategy as capi.MachineDeploymentSpecStrategyType,
-          rollingUpdate: model.rollout.maxSurge === undefined && model.rollout.maxUnavailable === undefined && model.rollout.deletionOrder === undefined
+          rollingUpdate: [model.rollout.maxSurge, model.rollout.maxUnavailable, model.rollout.deletionOrder].every(v => v === undefined)
             ? undefined
             : {
               maxSurge: intOrString(model.rollout.maxSurge),

@@ -48,7 +48,10 @@ export class V1beta2Renderer extends CapiRenderer {
         version: model.version,
         rollout: model.rollout && {
           strategy: model.rollout.maxSurge === undefined ? undefined
-            : { type: v1beta2.KubeadmControlPlaneSpecRolloutStrategyType.ROLLING_UPDATE, rollingUpdate: { maxSurge: intOrString(model.rollout.maxSurge) } },
+            : {
+              type: v1beta2.KubeadmControlPlaneSpecRolloutStrategyType.ROLLING_UPDATE,
+              rollingUpdate: { maxSurge: intOrString(model.rollout.maxSurge) },
+            },
           before: model.rollout.certificatesExpiryDays === undefined ? undefined
             : { certificatesExpiryDays: model.rollout.certificatesExpiryDays },
         },
