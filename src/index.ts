@@ -3,6 +3,7 @@ export * from './openstack-capi-cluster';
 export * from './node-pool';
 export * from './health-check';
 export * from './rollout-options';
+export * from './machine-drain-rule';
 export * from './cloud-credentials';
 export * from './flavor';
 export * from './machine-image';

@@ -19,6 +19,7 @@ import { kubeletNodeRegistration } from './kubelet-registration';
 import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { CONTROL_PLANE_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
+import { MachineDrainRule, MachineDrainRuleOptions } from './machine-drain-rule';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodePool, NodePoolOptions } from './node-pool';
@@ -374,6 +375,15 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public addNodePool(id: string, options: NodePoolOptions): NodePool {
     this.checkIdIsFree('addNodePool id', id);
     return new NodePool(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * Adds a MachineDrainRule: how the pods it selects are drained when a machine of this cluster is
+   * deleted (e.g. drained last, or waited for).
+   */
+  public addDrainRule(id: string, options: MachineDrainRuleOptions): MachineDrainRule {
+    this.checkIdIsFree('addDrainRule id', id);
+    return new MachineDrainRule(this, id, { ...options, cluster: this });
   }
 
   /**

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, MachineHealthCheckModel,
+  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, MachineDeploymentModel, MachineDrainRuleModel,
+  MachineHealthCheckModel,
 } from './models';
 
 /**
@@ -22,6 +23,21 @@ export abstract class CapiRenderer {
   public abstract machineDeployment(scope: Construct, id: string, model: MachineDeploymentModel): ApiObject;
   public abstract clusterResourceSet(scope: Construct, id: string, model: ClusterResourceSetModel): ApiObject;
   public abstract machineHealthCheck(scope: Construct, id: string, model: MachineHealthCheckModel): ApiObject;
+
+  /** A MachineDrainRule: the same fields in v1beta1 and v1beta2. */
+  public machineDrainRule(scope: Construct, id: string, model: MachineDrainRuleModel): ApiObject {
+    const matchLabels = (labels?: { [key: string]: string }) => (labels ? { matchLabels: { ...labels } } : undefined);
+    return new ApiObject(scope, id, {
+      apiVersion: `cluster.x-k8s.io/${this.apiVersion}`,
+      kind: 'MachineDrainRule',
+      metadata: model.metadata,
+      spec: {
+        drain: { behavior: model.behavior, order: model.order },
+        machines: model.machines.map(m => ({ selector: matchLabels(m.selector), clusterSelector: matchLabels(m.clusterSelector) })),
+        pods: model.pods?.map(p => ({ selector: matchLabels(p.selector), namespaceSelector: matchLabels(p.namespaceSelector) })),
+      },
+    });
+  }
 
   /**
    * The form of a rendered template spec that its name's hash is taken of: the same for every

@@ -118,3 +118,13 @@ export interface MachineHealthCheckModel {
   readonly maxUnhealthy?: number | string;
   readonly unhealthyRange?: string;
 }
+
+/** A MachineDrainRule: how the pods it selects are drained from the machines it selects. */
+export interface MachineDrainRuleModel {
+  readonly metadata: ObjectMetadata;
+  readonly behavior: string;
+  readonly order?: number;
+  /** Each entry selects machines by their labels and their cluster's labels. */
+  readonly machines: Array<{ readonly selector?: { [key: string]: string }; readonly clusterSelector: { [key: string]: string } }>;
+  readonly pods?: Array<{ readonly selector?: { [key: string]: string }; readonly namespaceSelector?: { [key: string]: string } }>;
+}
