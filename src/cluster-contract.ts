@@ -21,7 +21,7 @@ export interface ICapiCluster extends IConstruct {
   /** Pod network CIDRs. */
   readonly podCidrs: string[];
   /** CIDR of the nodes' subnet. */
-  readonly nodeCidr: string;
+  readonly nodeCidr?: string;
   /** External network id, when set. */
   readonly externalNetworkId?: string;
   /** Extra rules of the security group shared by all nodes. */

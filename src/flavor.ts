@@ -19,10 +19,19 @@ export interface FlavorCapacity {
   readonly nodeMemoryMiB?: number;
 
   /**
-   * Root disk in GiB.
-   * @default - unknown: no ephemeral-disk capacity is announced to the autoscaler
+   * Root disk in GiB; 0 for a flavor without a local disk (common on Ceph-backed clouds), whose
+   * servers only boot from a root volume (`MachineOptions.rootVolume`).
+   * @default - unknown: no ephemeral-disk capacity is announced to the autoscaler, unless the servers boot from a root volume
    */
   readonly diskGiB?: number;
+
+  /**
+   * Ephemeral disk in GiB (`OS-FLV-EXT-DATA:ephemeral` in `openstack flavor show`): local block
+   * devices (`BlockDevice.local`) take their space from it.
+   * @default - unknown: local block devices are not checked against it
+   */
+  readonly ephemeralGiB?: number;
+
   /**
    * Number of GPUs.
    * @default 0
@@ -96,7 +105,12 @@ export class Flavor {
     };
     positive('vcpus', c.vcpus, false);
     positive('memoryMiB', c.memoryMiB, false);
-    positive('diskGiB', c.diskGiB, true);
+    if (c.diskGiB !== undefined && !(typeof c.diskGiB === 'number' && Number.isInteger(c.diskGiB) && c.diskGiB >= 0)) {
+      problems.push(['diskGiB', c.diskGiB, 'must be a positive integer, or 0 for a flavor without a local disk (its servers boot from a root volume)']);
+    }
+    if (c.ephemeralGiB !== undefined && !(typeof c.ephemeralGiB === 'number' && Number.isInteger(c.ephemeralGiB) && c.ephemeralGiB >= 0)) {
+      problems.push(['ephemeralGiB', c.ephemeralGiB, 'must be a whole number of GiB (0 for a flavor without an ephemeral disk)']);
+    }
     positive('nodeMemoryMiB', c.nodeMemoryMiB, true);
     if (c.nodeMemoryMiB !== undefined && c.nodeMemoryMiB > c.memoryMiB) {
       problems.push(['nodeMemoryMiB', c.nodeMemoryMiB, `must not exceed memoryMiB (${c.memoryMiB}): a node offers less than its flavor's RAM`]);

@@ -1,9 +1,15 @@
 // The typed constructs: the front door.
 export * from './openstack-capi-cluster';
 export * from './node-pool';
-export * from './health-check';
-export * from './rollout-options';
+export { UnhealthyThreshold } from './health-check';
+export type { MachineHealthCheckOptions } from './health-check';
+export { DeletionOrder, RolloutStrategyType } from './rollout-options';
+export type { ControlPlaneRolloutOptions, NodeDeletionOptions, NodePoolRolloutOptions } from './rollout-options';
 export * from './machine-drain-rule';
+export * from './machine-options';
+export * from './network';
+export type { ControlPlaneKubeadmOptions, KubeadmFile, NodeBootstrapOptions, OidcOptions, SecretKeyReference } from './kubeadm-options';
+export type { KubeletOptions, ResourceReservation } from './kubelet-options';
 export * from './cloud-credentials';
 export * from './flavor';
 export * from './machine-image';

@@ -52,16 +52,16 @@ export class InputErrors {
   /**
    * Checks a props object from an untyped caller: that it is an object, and that every key is a
    * known prop (a misspelled prop would otherwise be ignored silently). Returns whether it is an
-   * object at all.
+   * object at all. For a nested struct, `path` is the prop holding it: its keys are reported as
+   * `<path>.<key>`.
    */
-  public checkPropNames(what: string, props: unknown, known: readonly string[]): boolean {
-    if (!this.check(typeof props === 'object' && props !== null && !Array.isArray(props), what, props, 'must be an object of props')) {
-      return false;
-    }
+  public checkPropNames(what: string, props: unknown, known: readonly string[], path?: string): boolean {
+    const isObject = typeof props === 'object' && props !== null && !Array.isArray(props);
+    if (!this.check(isObject, path ?? what, props, path ? `must be an object (${what})` : 'must be an object of props')) return false;
     for (const key of Object.keys(props as object)) {
       if (known.includes(key)) continue;
       const near = closestName(key, known);
-      this.add(key, (props as any)[key], `is not a prop of ${what}${near ? ` (did you mean "${near}"?)` : ''}`);
+      this.add(path ? `${path}.${key}` : key, (props as any)[key], `is not a prop of ${what}${near ? ` (did you mean "${near}"?)` : ''}`);
     }
     return true;
   }

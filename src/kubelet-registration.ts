@@ -10,10 +10,13 @@ export function kubeletNodeRegistration(options: {
   nodeName: string;
   labels?: { [key: string]: string };
   taints?: NodeTaint[];
+  /** More kubelet flags (from a pool's kubelet settings): never the library's own. */
+  extraArgs?: { [key: string]: string };
 }): NodeRegistrationModel {
   const kubeletExtraArgs: { [key: string]: string } = {
     'cloud-provider': 'external',
     'provider-id': "openstack:///'{{ instance_id }}'",
+    ...options.extraArgs,
   };
   const labels = formatLabels(options.labels ?? {});
   if (labels) kubeletExtraArgs['node-labels'] = labels;

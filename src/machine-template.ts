@@ -4,7 +4,10 @@ import { typedObject } from './capi-api/typed-object';
 import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
 import * as capo from './imports/infrastructure.cluster.x-k8s.io';
+import { InputErrors } from './input-errors';
+import { checkMachineOptions, machineSpecFields, MachinePropNames, POOL_MACHINE_PROPS } from './machine/machine-rules';
 import { MachineImage } from './machine-image';
+import { MachineOptions } from './machine-options';
 import { nameTemplate, templateMetadata } from './template-names';
 
 /** What the servers of the control plane or of a pool are. */
@@ -12,14 +15,26 @@ export interface MachineTemplateOptions {
   readonly flavor: Flavor;
   readonly image: MachineImage;
   readonly sshKeyName?: string;
+  /** Root volume, block devices, server group, metadata, ports, security groups. */
+  readonly machine?: MachineOptions;
+  /**
+   * The names of the construct's props holding `machine` and `flavor`, for error messages.
+   * @default - a pool's: `machine` and `flavor`
+   */
+  readonly propNames?: MachinePropNames;
 }
 
 /**
  * The OpenStackMachineTemplate of the control plane or of a pool: CAPO
  * `infrastructure.cluster.x-k8s.io/v1beta1` with every pinned pair, named after its spec.
+ * Refuses machine options that cannot work (the construct should have checked them with its
+ * other props already, through `checkMachineOptions`).
  */
 export function openStackMachineTemplate(scope: Construct, id: string, cluster: ICapiCluster, baseName: string,
   options: MachineTemplateOptions): ApiObject {
+  const errors = new InputErrors(scope);
+  checkMachineOptions(errors, options.propNames ?? POOL_MACHINE_PROPS, options.machine, options.flavor);
+  errors.throwIfAny();
   const template = typedObject<capo.OpenStackMachineTemplateProps>(scope, id, capo.OpenStackMachineTemplate.GVK, {
     metadata: templateMetadata(cluster, baseName),
     spec: {
@@ -28,6 +43,8 @@ export function openStackMachineTemplate(scope: Construct, id: string, cluster: 
           flavor: options.flavor.name,
           image: options.image._toSpec(),
           sshKeyName: options.sshKeyName,
+          // Written as CAPO names its fields (the generated types' names may differ).
+          ...machineSpecFields(options.machine) as {},
         },
       },
     },

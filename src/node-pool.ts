@@ -7,10 +7,14 @@ import { ICapiCluster } from './cluster-contract';
 import { Flavor } from './flavor';
 import { MachineHealthCheckOptions, resolveHealthCheck } from './health-check';
 import { InputErrors } from './input-errors';
+import { resolveNodeBootstrap, NodeBootstrapOptions } from './kubeadm-options';
+import { KubeletOptions, resolveKubelet } from './kubelet-options';
 import { kubeletLabelProblem, kubeletNodeRegistration } from './kubelet-registration';
 import { kubeletSkewProblem, KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
+import { checkMachineOptions, POOL_MACHINE_PROPS } from './machine/machine-rules';
 import { DEPLOYMENT_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
+import { MachineOptions } from './machine-options';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
@@ -36,6 +40,14 @@ export interface NodePoolOptions {
 
   /** Flavor of the pool's servers. Give its capacity (`Flavor.of`) to scale from zero. */
   readonly flavor: Flavor;
+
+  /**
+   * What the pool's servers are made of besides flavor and image: a root volume (required with a
+   * flavor without a local disk; its size is the ephemeral disk announced to the autoscaler),
+   * extra disks, a server group, metadata, ports and security groups.
+   * @default - servers boot from the flavor's disk, with one port on the cluster's network
+   */
+  readonly machine?: MachineOptions;
 
   /**
    * Image of the pool's servers.
@@ -114,12 +126,26 @@ export interface NodePoolOptions {
    * @default - CAPI's defaults: no limit on draining nor on volume detachment
    */
   readonly deletion?: NodeDeletionOptions;
+
+  /**
+   * Files, commands and NTP servers of the pool's nodes, around `kubeadm join`.
+   * @default - none
+   */
+  readonly bootstrap?: NodeBootstrapOptions;
+
+  /**
+   * Kubelet settings of the pool's nodes: max pods, reservations, eviction thresholds, feature
+   * gates, flags. The autoscaler's capacity annotations follow them.
+   * @default - the kubelet's defaults
+   */
+  readonly kubelet?: KubeletOptions;
 }
 
 /** Every option of {@link NodePoolProps}: any other key is a misspelling. */
 const NODE_POOL_PROP_NAMES = [
   'cluster', 'name', 'flavor', 'image', 'sshKeyName', 'failureDomain', 'autoscaling', 'replicas', 'labels', 'taints',
-  'kubernetesVersion', 'allowMinorVersionSkew', 'healthCheck', 'rollout', 'deletion',
+  'kubernetesVersion', 'allowMinorVersionSkew', 'healthCheck', 'rollout', 'deletion', 'machine', 'bootstrap',
+  'kubelet',
 ] as const;
 // Fails to compile when an option is added to the interface but not to the list.
 const ALL_NODE_POOL_PROPS_LISTED: Record<Exclude<keyof NodePoolProps, typeof NODE_POOL_PROP_NAMES[number]>, never> = {};
@@ -195,6 +221,8 @@ export class NodePool extends Construct {
       props.autoscaling ? props.autoscaling : { minSize: props.replicas ?? 1, maxSize: props.replicas ?? 1 });
     const rollout = resolvePoolRollout(errors, 'rollout', props.rollout);
     const deletion = resolveDeletion(errors, 'deletion', props.deletion);
+    const nodeConfig = resolveNodeBootstrap(errors, 'bootstrap', props.bootstrap);
+    const kubelet = resolveKubelet(errors, 'kubelet', props.kubelet);
     const clash = NodePool.of(cluster).find(p => p.name === this.name);
     errors.check(!clash, 'name', this.name, `must be unique within cluster "${cluster.name}": ${clash?.node.path} has it already`);
     errors.throwIfAny();
@@ -215,9 +243,10 @@ export class NodePool extends Construct {
       flavor: props.flavor,
       image: props.image ?? cluster.image,
       sshKeyName: props.sshKeyName ?? cluster.sshKeyName,
+      machine: props.machine,
     });
     this.bootstrapTemplate = bootstrapTemplateFor(this, cluster, this.name,
-      kubeletNodeRegistration({ nodeName: cluster.nodeName, labels: this.nodeLabels, taints }));
+      kubeletNodeRegistration({ nodeName: cluster.nodeName, labels: this.nodeLabels, taints, extraArgs: kubelet.args }), nodeConfig);
 
     const autoscaling = props.autoscaling;
     this.machineDeployment = rendererFor(cluster.upstreamVersions).machineDeployment(this, 'MachineDeployment', {
@@ -228,7 +257,7 @@ export class NodePool extends Construct {
         annotations: autoscaling ? {
           [MIN_SIZE_ANNOTATION]: String(autoscaling.minSize),
           [MAX_SIZE_ANNOTATION]: String(autoscaling.maxSize),
-          ...capacityAnnotations(props.flavor, this.nodeLabels, taints),
+          ...capacityAnnotations(props.flavor, this.nodeLabels, taints, props.machine, kubelet),
         } : undefined,
       },
       clusterName: cluster.name,
@@ -257,6 +286,7 @@ function checkNodePoolProps(
   const cluster = props.cluster;
   checkMachineOwnerName(errors, 'name', pool.name, `${cluster.name}-${pool.name}-worker`);
   checkFlavor(errors, 'flavor', props.flavor);
+  checkMachineOptions(errors, POOL_MACHINE_PROPS, props.machine, props.flavor);
   if (props.image !== undefined) checkImage(errors, 'image', props.image);
 
   const isCount = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;

@@ -15,13 +15,20 @@ import { MachineHealthCheckOptions, resolveHealthCheck } from './health-check';
 import * as capo from './imports/infrastructure.cluster.x-k8s.io';
 import { InputErrors } from './input-errors';
 import { isIpv4Address, Ipv4Network, overlaps, parseIpv4Cidr } from './ipv4';
+import {
+  checkExtraArgs, ControlPlaneKubeadmOptions, LIBRARY_CONTROLLER_MANAGER_ARGS, oidcArgs, resolveNodeBootstrap,
+} from './kubeadm-options';
 import { kubeletNodeRegistration } from './kubelet-registration';
 import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
+import { checkMachineOptions, CONTROL_PLANE_MACHINE_PROPS } from './machine/machine-rules';
+import { MachineDrainRule, MachineDrainRuleOptions } from './machine-drain-rule';
 import { CONTROL_PLANE_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
-import { MachineDrainRule, MachineDrainRuleOptions } from './machine-drain-rule';
+import { MachineOptions } from './machine-options';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
+import { ApiServerOptions, BastionOptions, ClusterNetwork } from './network';
+import { ClusterNetworkPlan, planClusterNetwork } from './network/openstack-cluster-network';
 import { NodePool, NodePoolOptions } from './node-pool';
 import { ControlPlaneRolloutOptions, NodeDeletionOptions, resolveControlPlaneRollout, resolveDeletion } from './rollout-options';
 import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid } from './rules';
@@ -85,16 +92,52 @@ export interface OpenStackCapiClusterProps {
   readonly externalNetworkId?: string;
 
   /**
-   * CIDR (IPv4) of the subnet CAPO creates for the nodes.
+   * CIDR (IPv4) of the subnet CAPO creates for the nodes: short for
+   * `network: ClusterNetwork.managed({ cidr })`, and refused beside `network`.
    * @default "10.6.0.0/24"
    */
   readonly nodeCidr?: string;
 
   /**
-   * DNS servers of the node subnet (IPv4 addresses).
+   * DNS servers of the node subnet (IPv4 addresses): short for
+   * `network: ClusterNetwork.managed({ dnsNameservers })`, and refused beside `network`.
    * @default - none: Neutron's defaults
    */
   readonly dnsNameservers?: string[];
+
+  /**
+   * The nodes' network: one CAPO creates (`ClusterNetwork.managed`) or one that exists
+   * (`ClusterNetwork.existing`).
+   * @default ClusterNetwork.managed({ cidr: nodeCidr, dnsNameservers })
+   */
+  readonly network?: ClusterNetwork;
+
+  /**
+   * How the API server is exposed: who may reach it (`allowedCidrs`, `managementClusterCidrs`), its
+   * addresses and port, and the load balancer's Octavia provider, flavor, zone and health monitor.
+   * @default - anyone may reach it, on a floating IP CAPO allocates, port 6443
+   */
+  readonly apiServer?: ApiServerOptions;
+
+  /**
+   * An SSH bastion host CAPO runs beside the cluster.
+   * @default - none
+   */
+  readonly bastion?: BastionOptions;
+
+  /**
+   * Availability zones the control plane machines are spread over (CAPO
+   * `controlPlaneAvailabilityZones`): with several zones, at least 3, so etcd survives losing one.
+   * @default - every availability zone of the cloud
+   */
+  readonly controlPlaneAvailabilityZones?: string[];
+
+  /**
+   * Create the control plane machines without an availability zone: Nova chooses (CAPO
+   * `controlPlaneOmitAvailabilityZone`).
+   * @default false
+   */
+  readonly controlPlaneOmitAvailabilityZone?: boolean;
 
   /**
    * Let all traffic flow between the cluster's nodes.
@@ -103,13 +146,34 @@ export interface OpenStackCapiClusterProps {
   readonly allowAllInClusterTraffic?: boolean;
 
   /**
-   * Extra rules of the security group shared by all nodes, e.g. `SecurityGroupRule.calico()`.
+   * Extra rules of the security group shared by all nodes (CAPO `allNodesSecurityGroupRules`),
+   * e.g. `SecurityGroupRule.calico()`.
    * @default - none
    */
   readonly securityGroupRules?: SecurityGroupRule[];
 
+  /**
+   * Extra rules of the control plane nodes' security group (CAPO `controlPlaneNodesSecurityGroupRules`).
+   * @default - none
+   */
+  readonly controlPlaneSecurityGroupRules?: SecurityGroupRule[];
+
+  /**
+   * Extra rules of the worker nodes' security group (CAPO `workerNodesSecurityGroupRules`).
+   * @default - none
+   */
+  readonly workerSecurityGroupRules?: SecurityGroupRule[];
+
   /** Flavor of the control plane servers. */
   readonly controlPlaneFlavor: Flavor;
+
+  /**
+   * What the control plane servers are made of besides flavor and image: a root volume (required
+   * with a flavor without a local disk), extra disks, a server group, metadata, ports and
+   * security groups.
+   * @default - servers boot from the flavor's disk, with one port on the cluster's network
+   */
+  readonly controlPlaneMachine?: MachineOptions;
 
   /**
    * Number of control plane machines: odd, for etcd quorum.
@@ -179,15 +243,24 @@ export interface OpenStackCapiClusterProps {
    * @default - CAPI's defaults: no limit on draining nor on volume detachment
    */
   readonly controlPlaneDeletion?: NodeDeletionOptions;
+
+  /**
+   * The control plane's kubeadm configuration: flags of the API server, controller manager,
+   * scheduler and etcd, OIDC authentication, files, commands and NTP servers.
+   * @default - kubeadm's defaults, and the external cloud provider
+   */
+  readonly controlPlaneKubeadm?: ControlPlaneKubeadmOptions;
 }
 
 /** Every prop of {@link OpenStackCapiClusterProps}: any other key is a misspelling. */
 const CLUSTER_PROP_NAMES = [
   'name', 'namespace', 'createNamespace', 'kubernetesVersion', 'podCidrs', 'serviceCidrs', 'serviceDomain',
   'apiServerLoadBalancer', 'externalNetworkId', 'nodeCidr', 'dnsNameservers', 'allowAllInClusterTraffic',
+  'network', 'apiServer', 'bastion', 'controlPlaneAvailabilityZones', 'controlPlaneOmitAvailabilityZone',
+  'controlPlaneSecurityGroupRules', 'workerSecurityGroupRules',
   'securityGroupRules', 'controlPlaneFlavor', 'controlPlaneReplicas', 'image', 'sshKeyName', 'nodeName',
   'credentials', 'labels', 'templateHashing', 'upstreamVersions', 'controlPlaneHealthCheck', 'controlPlaneRollout',
-  'controlPlaneDeletion',
+  'controlPlaneDeletion', 'controlPlaneKubeadm', 'controlPlaneMachine',
 ] as const;
 // Fails to compile when a prop is added to the interface but not to the list.
 const ALL_CLUSTER_PROPS_LISTED: Record<Exclude<keyof OpenStackCapiClusterProps, typeof CLUSTER_PROP_NAMES[number]>, never> = {};
@@ -233,7 +306,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   /** External network id, when set. */
   public readonly externalNetworkId?: string;
   /** CIDR of the subnet CAPO creates for the nodes. */
-  public readonly nodeCidr: string;
+  public readonly nodeCidr?: string;
   /** Image of every server unless a pool overrides it. */
   public readonly image: MachineImage;
   /** SSH key pair unless a pool overrides it. */
@@ -285,7 +358,6 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     this.nodeName = props.nodeName ?? '{{ local_hostname }}';
     this.templateHashing = props.templateHashing ?? true;
     const controlPlaneReplicas = props.controlPlaneReplicas ?? 3;
-    const nodeCidr = this.nodeCidr = props.nodeCidr ?? DEFAULT_NODE_CIDR;
     const labels = props.labels ?? {};
     this.allowAllInClusterTraffic = props.allowAllInClusterTraffic ?? true;
     this.apiServerLoadBalancer = props.apiServerLoadBalancer ?? true;
@@ -294,11 +366,14 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     // Shapes first (props may come from untyped code or configuration), then the rules.
     checkClusterPropShapes(errors, props);
     errors.throwIfAny();
-    checkClusterProps(errors, this, props, { controlPlaneReplicas, nodeCidr, labels });
+    const network = planClusterNetwork(errors, props, { controlPlaneReplicas, upstreamVersions: this.upstreamVersions });
+    this.nodeCidr = network.nodeCidr;
+    checkClusterProps(errors, this, props, { controlPlaneReplicas, network, labels });
     const healthCheck = resolveHealthCheck(errors, 'controlPlaneHealthCheck', props.controlPlaneHealthCheck,
       { minSize: controlPlaneReplicas, maxSize: controlPlaneReplicas });
     const rollout = resolveControlPlaneRollout(errors, 'controlPlaneRollout', props.controlPlaneRollout);
     const deletion = resolveDeletion(errors, 'controlPlaneDeletion', props.controlPlaneDeletion);
+    const kubeadm = resolveControlPlaneKubeadm(errors, props.controlPlaneKubeadm);
     errors.throwIfAny();
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
@@ -313,6 +388,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     this.credentials = (props.credentials ?? CloudCredentials.fromSecretName())._bind(this, {
       clusterName: this.name,
       namespace: this.namespace,
+      upstreamVersions: this.upstreamVersions,
     });
 
     const renderer = rendererFor(this.upstreamVersions);
@@ -321,32 +397,24 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       flavor: props.controlPlaneFlavor,
       image: this.image,
       sshKeyName: this.sshKeyName,
+      machine: props.controlPlaneMachine,
+      propNames: CONTROL_PLANE_MACHINE_PROPS,
     });
 
     this.openStackCluster = typedObject<capo.OpenStackClusterProps>(this, 'OpenStackCluster', capo.OpenStackCluster.GVK, {
       metadata: { name: this.name, namespace: this.namespace },
-      spec: {
-        apiServerLoadBalancer: { enabled: this.apiServerLoadBalancer },
-        externalNetwork: this.externalNetworkId ? { id: this.externalNetworkId } : undefined,
-        identityRef: { cloudName: this.credentials.cloudName, name: this.credentials.secretName },
-        managedSecurityGroups: {
-          allowAllInClusterTraffic: this.allowAllInClusterTraffic,
-          allNodesSecurityGroupRules: props.securityGroupRules?.length
-            ? props.securityGroupRules.map(rule => rule._toSpec())
-            : undefined,
-        },
-        managedSubnets: [{
-          cidr: nodeCidr,
-          dnsNameservers: props.dnsNameservers?.length ? [...props.dnsNameservers] : undefined,
-        }],
-      },
+      spec: network.spec(this.credentials) as capo.OpenStackClusterSpec,
     });
 
     this.controlPlane = renderer.kubeadmControlPlane(this, 'ControlPlane', {
       metadata: { name: controlPlaneName, namespace: this.namespace },
       replicas: controlPlaneReplicas,
       version: this.kubernetesVersion,
-      controllerManagerExtraArgs: { 'cloud-provider': 'external' },
+      controllerManagerExtraArgs: { 'cloud-provider': 'external', ...kubeadm.controllerManagerExtraArgs },
+      apiServerExtraArgs: kubeadm.apiServerExtraArgs,
+      schedulerExtraArgs: kubeadm.schedulerExtraArgs,
+      etcdExtraArgs: kubeadm.etcdExtraArgs,
+      nodeConfig: kubeadm.nodeConfig,
       nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }),
       machineTemplate: this.controlPlaneMachineTemplate,
       rollout: { maxSurge: rollout.maxSurge, certificatesExpiryDays: rollout.certificatesExpiryDays },
@@ -359,7 +427,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
         { [CONTROL_PLANE_NAME_LABEL]: controlPlaneName }, healthCheck);
     }
 
-    this.node.addValidation({ validate: () => this.nodeSubnetProblems(nodeCidr, controlPlaneReplicas) });
+    this.node.addValidation({ validate: () => this.nodeSubnetProblems(network, controlPlaneReplicas) });
 
     this.clusterObject = renderer.cluster(this, 'Cluster', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...labels, ...this.selectorLabels } },
@@ -420,16 +488,17 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
    * take: network, broadcast, gateway, DHCP port, and the load balancer's VIP and two amphora
    * ports (active-standby).
    */
-  private nodeSubnetProblems(nodeCidr: string, controlPlaneReplicas: number): string[] {
-    const network = parseIpv4Cidr(nodeCidr);
-    if (typeof network === 'string') return [];
-    const reserved = 4 + (this.apiServerLoadBalancer ? 3 : 0);
+  private nodeSubnetProblems(plan: ClusterNetworkPlan, controlPlaneReplicas: number): string[] {
+    const network = plan.nodeNetwork;
+    if (!network) return [];
+    const reserved = 4 + (this.apiServerLoadBalancer ? 3 : 0) + plan.extraServers;
     const machines = controlPlaneReplicas + 1 + this.nodePools.reduce((sum, pool) => sum + pool.maxReplicas + 1, 0);
     const addresses = 2 ** (32 - network.prefixLength);
     if (machines + reserved <= addresses) return [];
     const errors = new InputErrors(this);
-    errors.add('nodeCidr', nodeCidr, `has ${addresses} addresses, too few for ${machines} machines at full size and during rollouts `
-      + `(control plane + 1, each pool's maximum + 1) and ${reserved} addresses Neutron and Octavia reserve: choose a larger subnet`);
+    errors.add(plan.nodeCidrProp, network.cidr, `has ${addresses} addresses, too few for ${machines} machines at full size and during rollouts `
+      + `(control plane + 1, each pool's maximum + 1) and ${reserved} addresses Neutron and Octavia reserve${plan.extraServers ? ' (and the bastion)' : ''}: `
+      + 'choose a larger subnet');
     return errors.lines;
   }
 
@@ -492,7 +561,7 @@ function checkClusterProps(
   errors: InputErrors,
   cluster: OpenStackCapiCluster,
   props: OpenStackCapiClusterProps,
-  resolved: { controlPlaneReplicas: number; nodeCidr: string; labels: { [key: string]: string } },
+  resolved: { controlPlaneReplicas: number; network: ClusterNetworkPlan; labels: { [key: string]: string } },
 ): void {
   checkMachineOwnerName(errors, 'name', cluster.name, `${cluster.name}-control-plane`);
   if (props.namespace !== undefined) {
@@ -511,11 +580,16 @@ function checkClusterProps(
   const replicas = resolved.controlPlaneReplicas;
   errors.check(Number.isInteger(replicas) && replicas > 0 && replicas % 2 === 1, 'controlPlaneReplicas', replicas,
     'must be an odd number (1, 3, 5...) so etcd keeps quorum');
+  // CAPO's apiServerPort is the load balancer's listener and its members' port: each API server
+  // would have to listen on it, and kubeadm's bindPort does not follow (CABPK reads no port).
+  errors.check(props.apiServer?.port === undefined || props.apiServer.port === 6443, 'apiServer.port', props.apiServer?.port,
+    'must be 6443 (the API servers listen there; another port is not supported yet)');
   errors.check(!(props.apiServerLoadBalancer === false && replicas > 1), 'apiServerLoadBalancer', false,
     `must be true with ${replicas} control plane machines: without a load balancer CAPO gives the API server one floating IP, `
     + 'attached to a single control plane machine and moved when that machine goes');
 
   checkFlavor(errors, 'controlPlaneFlavor', props.controlPlaneFlavor);
+  checkMachineOptions(errors, CONTROL_PLANE_MACHINE_PROPS, props.controlPlaneMachine, props.controlPlaneFlavor);
   checkImage(errors, 'image', props.image);
   if (props.externalNetworkId !== undefined) {
     errors.check(isUuid(props.externalNetworkId), 'externalNetworkId', props.externalNetworkId, 'must be a network UUID, e.g. "6c90b532-7ba0-418a-a276-5ae55060b5b0"');
@@ -538,7 +612,7 @@ function checkClusterProps(
   cluster.podCidrs.forEach((cidr, i) => parse(`podCidrs[${i}]`, cidr));
   (cluster.serviceCidrs ?? [DEFAULT_SERVICE_CIDR]).forEach((cidr, i) =>
     parse(cluster.serviceCidrs ? `serviceCidrs[${i}]` : 'serviceCidrs (default)', cidr));
-  parse('nodeCidr', resolved.nodeCidr);
+  if (resolved.network.nodeNetwork) networks.push({ prop: resolved.network.nodeCidrProp, network: resolved.network.nodeNetwork });
   const [firstPods, ...others] = networks;
   if (firstPods?.prop === 'podCidrs[0]') {
     const prefix = firstPods.network.prefixLength;
@@ -570,4 +644,21 @@ function checkClusterProps(
   checkLabels(errors, 'labels', resolved.labels);
   errors.check(!(CLUSTER_NAME_LABEL in resolved.labels), `labels["${CLUSTER_NAME_LABEL}"]`, resolved.labels[CLUSTER_NAME_LABEL],
     'is set by the library to the cluster name');
+}
+
+/** The control plane's kubeadm configuration, checked: the user's flags never replace the library's or OIDC's. */
+function resolveControlPlaneKubeadm(errors: InputErrors, options: ControlPlaneKubeadmOptions | undefined) {
+  const prop = 'controlPlaneKubeadm';
+  const given = options ?? {};
+  const extra = ['apiServerExtraArgs', 'controllerManagerExtraArgs', 'schedulerExtraArgs', 'etcdExtraArgs', 'oidc'];
+  const nodeConfig = resolveNodeBootstrap(errors, prop, options, extra);
+  const oidc = oidcArgs(errors, `${prop}.oidc`, given.oidc);
+  const apiServer = checkExtraArgs(errors, `${prop}.apiServerExtraArgs`, given.apiServerExtraArgs, Object.keys(oidc));
+  return {
+    nodeConfig,
+    apiServerExtraArgs: { ...oidc, ...apiServer },
+    controllerManagerExtraArgs: checkExtraArgs(errors, `${prop}.controllerManagerExtraArgs`, given.controllerManagerExtraArgs, LIBRARY_CONTROLLER_MANAGER_ARGS),
+    schedulerExtraArgs: checkExtraArgs(errors, `${prop}.schedulerExtraArgs`, given.schedulerExtraArgs),
+    etcdExtraArgs: checkExtraArgs(errors, `${prop}.etcdExtraArgs`, given.etcdExtraArgs),
+  };
 }

@@ -13,9 +13,13 @@ export enum ManagedSecurityGroup {
   BASTION = 'bastion',
 }
 
-/** A rule of the security group shared by all nodes (CAPO `allNodesSecurityGroupRules`). */
+/**
+ * A rule of a security group CAPO manages for the cluster: the one of all nodes (CAPO
+ * `allNodesSecurityGroupRules`), of the control plane (`controlPlaneNodesSecurityGroupRules`) or of
+ * the workers (`workerNodesSecurityGroupRules`).
+ */
 export interface SecurityGroupRuleProps {
-  /** Rule name, unique within the cluster. */
+  /** Rule name, unique within its list (CAPO identifies rules by name; it is not sent to OpenStack). */
   readonly name: string;
   /**
    * Rule description.
@@ -44,7 +48,8 @@ export interface SecurityGroupRuleProps {
    */
   readonly portRangeMax?: number;
   /**
-   * Managed groups whose members may send this traffic.
+   * Managed groups whose members may send this traffic. `ManagedSecurityGroup.BASTION` exists
+   * only while the cluster has an enabled bastion.
    * @default - none (use remoteIpPrefix)
    */
   readonly remoteManagedGroups?: ManagedSecurityGroup[];
@@ -68,7 +73,8 @@ const PROTOCOLS_WITH_PORTS = ['tcp', 'udp', 'sctp', 'udplite', 'dccp', '6', '17'
 const BETWEEN_ALL_NODES = [ManagedSecurityGroup.CONTROL_PLANE, ManagedSecurityGroup.WORKER];
 
 /**
- * A security group rule for all nodes of a cluster, with ready-made rules for Calico.
+ * A security group rule for the nodes of a cluster (all of them, the control plane's or the
+ * workers'), with ready-made rules for Calico.
  */
 export class SecurityGroupRule {
   /** A rule of your own. */
@@ -162,7 +168,9 @@ export class SecurityGroupRule {
   }
 
   /**
-   * The rule as CAPO's `allNodesSecurityGroupRules` item.
+   * The rule as an item of CAPO's `allNodesSecurityGroupRules`, `controlPlaneNodesSecurityGroupRules`
+   * or `workerNodesSecurityGroupRules` (CAPO `SecurityGroupRuleSpec`: `remoteIPPrefix`, not
+   * `remoteIpPrefix`; the API server would drop a misspelled field, opening the rule to any source).
    * @internal
    */
   public _toSpec(): any {
@@ -176,7 +184,7 @@ export class SecurityGroupRule {
       portRangeMin: p.portRangeMin,
       portRangeMax: p.portRangeMax ?? p.portRangeMin,
       remoteManagedGroups: p.remoteManagedGroups ? [...p.remoteManagedGroups] : undefined,
-      remoteIpPrefix: p.remoteIpPrefix,
+      remoteIPPrefix: p.remoteIpPrefix,
     };
   }
 }

@@ -343,7 +343,8 @@ function allows(rule: SecurityGroupRule, traffic: NodeTraffic, cluster: ICapiClu
 /** Whether a prefix holds the cluster's node subnet. */
 function containsNodeSubnet(prefix: string, cluster: ICapiCluster): boolean {
   const outer = parseIpv4Cidr(prefix);
-  const inner = parseIpv4Cidr(cluster.nodeCidr);
+  // An existing network may not state its CIDR: then no prefix is known to hold it.
+  const inner = cluster.nodeCidr === undefined ? 'unknown' : parseIpv4Cidr(cluster.nodeCidr);
   return typeof outer !== 'string' && typeof inner !== 'string'
     && inner.prefixLength >= outer.prefixLength && inner.address.match(outer.address, outer.prefixLength);
 }

@@ -33,6 +33,36 @@ export interface NodeRegistrationModel {
   readonly taints?: TaintModel[];
 }
 
+/** A file kubeadm's cloud-init writes on a node: content inline, or from a Secret of the management cluster. */
+export interface KubeadmFileModel {
+  readonly path: string;
+  readonly content?: string;
+  readonly contentFromSecret?: { readonly name: string; readonly key: string };
+  readonly owner?: string;
+  readonly permissions?: string;
+}
+
+/** What a node's cloud-init does around kubeadm: the same fields in v1beta1 and v1beta2. */
+export interface NodeConfigModel {
+  readonly files?: KubeadmFileModel[];
+  readonly preKubeadmCommands?: string[];
+  readonly postKubeadmCommands?: string[];
+  readonly ntpServers?: string[];
+  /** cloud-init `disk_setup`/`fs_setup`, as CAPI's `diskSetup` (partitions, filesystems). */
+  readonly diskSetup?: { readonly partitions?: any[]; readonly filesystems?: any[] };
+  /** cloud-init `mounts`: each `[device, mount point, ...options]`. */
+  readonly mounts?: string[][];
+}
+
+/** A host path mounted into the API server's static pod (kubeadm `extraVolumes`). */
+export interface HostPathVolumeModel {
+  readonly name: string;
+  readonly hostPath: string;
+  readonly mountPath: string;
+  readonly readOnly?: boolean;
+  readonly pathType?: string;
+}
+
 export interface ClusterModel {
   readonly metadata: ObjectMetadata;
   readonly podCidrs: string[];
@@ -54,6 +84,11 @@ export interface ControlPlaneModel {
   readonly replicas: number;
   readonly version: string;
   readonly controllerManagerExtraArgs: ComponentArgs;
+  readonly apiServerExtraArgs?: ComponentArgs;
+  readonly apiServerExtraVolumes?: HostPathVolumeModel[];
+  readonly schedulerExtraArgs?: ComponentArgs;
+  readonly etcdExtraArgs?: ComponentArgs;
+  readonly nodeConfig?: NodeConfigModel;
   readonly nodeRegistration: NodeRegistrationModel;
   readonly machineTemplate: ApiObject;
   /** Unset when none was asked for (the blog post's control plane has none). */
@@ -77,6 +112,7 @@ export interface MachineDeploymentRolloutModel {
 export interface BootstrapTemplateModel {
   readonly metadata: ObjectMetadata;
   readonly nodeRegistration: NodeRegistrationModel;
+  readonly nodeConfig?: NodeConfigModel;
 }
 
 export interface MachineDeploymentModel {

@@ -4,9 +4,11 @@ import * as capi from '../capi';
 import { objectReference } from '../naming';
 import { CapiRenderer } from './capi-renderer';
 import {
-  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ControlPlaneModel, DeletionModel, MachineDeploymentModel, MachineHealthCheckModel,
+  BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ComponentArgs, ControlPlaneModel, DeletionModel, MachineDeploymentModel,
+  MachineHealthCheckModel, NodeConfigModel,
   NodeRegistrationModel,
 } from './models';
+import { extraVolumes, nodeConfigFields, orUndefined } from './node-config-fields';
 import { intOrString, typedObject } from './typed-object';
 
 /**
@@ -37,8 +39,13 @@ export class V1beta1Renderer extends CapiRenderer {
       metadata: model.metadata,
       spec: {
         kubeadmConfigSpec: {
-          clusterConfiguration: { controllerManager: { extraArgs: { ...model.controllerManagerExtraArgs } } },
-          files: [],
+          ...nodeConfig(model.nodeConfig),
+          clusterConfiguration: {
+            apiServer: orUndefined({ extraArgs: argMap(model.apiServerExtraArgs), extraVolumes: extraVolumes(model.apiServerExtraVolumes) }),
+            controllerManager: { extraArgs: { ...model.controllerManagerExtraArgs } },
+            scheduler: orUndefined({ extraArgs: argMap(model.schedulerExtraArgs) }),
+            etcd: argMap(model.etcdExtraArgs) ? { local: { extraArgs: argMap(model.etcdExtraArgs) } } : undefined,
+          },
           initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
           joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
         },
@@ -64,7 +71,9 @@ export class V1beta1Renderer extends CapiRenderer {
   public kubeadmConfigTemplate(scope: Construct, id: string, model: BootstrapTemplateModel): ApiObject {
     return typedObject<capi.KubeadmConfigTemplateProps>(scope, id, capi.KubeadmConfigTemplate.GVK, {
       metadata: model.metadata,
-      spec: { template: { spec: { files: [], joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } } } },
+      spec: {
+        template: { spec: { ...nodeConfig(model.nodeConfig), joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } } },
+      },
     });
   }
 
@@ -125,6 +134,17 @@ export class V1beta1Renderer extends CapiRenderer {
       },
     });
   }
+}
+
+/** The shared kubeadm fields; v1beta1 has always written `files: []`. */
+function nodeConfig(model: NodeConfigModel | undefined) {
+  const fields = nodeConfigFields(model);
+  return { ...fields, files: fields.files ?? [] };
+}
+
+/** A v1beta1 argument map, or undefined when empty. */
+function argMap(args: ComponentArgs | undefined): ComponentArgs | undefined {
+  return args && Object.keys(args).length > 0 ? { ...args } : undefined;
 }
 
 /** Seconds as a v1beta1 duration, `"300s"`. */

@@ -5,6 +5,7 @@ import {
   BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ComponentArgs, ControlPlaneModel, MachineDeploymentModel,
   MachineHealthCheckModel, NodeRegistrationModel,
 } from './models';
+import { extraVolumes, nodeConfigFields, orUndefined } from './node-config-fields';
 import { intOrString, typedObject } from './typed-object';
 import * as v1beta2 from '../imports/v1beta2';
 
@@ -39,7 +40,13 @@ export class V1beta2Renderer extends CapiRenderer {
       metadata: model.metadata,
       spec: {
         kubeadmConfigSpec: {
-          clusterConfiguration: { controllerManager: { extraArgs: argList(model.controllerManagerExtraArgs) } },
+          ...nodeConfigFields(model.nodeConfig),
+          clusterConfiguration: {
+            apiServer: orUndefined({ extraArgs: argList(model.apiServerExtraArgs ?? {}), extraVolumes: extraVolumes(model.apiServerExtraVolumes) }),
+            controllerManager: { extraArgs: argList(model.controllerManagerExtraArgs) },
+            scheduler: orUndefined({ extraArgs: argList(model.schedulerExtraArgs ?? {}) }),
+            etcd: argList(model.etcdExtraArgs ?? {}) ? { local: { extraArgs: argList(model.etcdExtraArgs ?? {}) } } : undefined,
+          },
           initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
           joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
         },
@@ -63,7 +70,11 @@ export class V1beta2Renderer extends CapiRenderer {
   public kubeadmConfigTemplate(scope: Construct, id: string, model: BootstrapTemplateModel): ApiObject {
     return typedObject<v1beta2.KubeadmConfigTemplateProps>(scope, id, v1beta2.KubeadmConfigTemplate.GVK, {
       metadata: model.metadata,
-      spec: { template: { spec: { joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } } } },
+      spec: {
+        template: {
+          spec: { ...nodeConfigFields(model.nodeConfig), joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) } },
+        },
+      },
     });
   }
 

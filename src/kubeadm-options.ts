@@ -1,0 +1,195 @@
+import { ComponentArgs, KubeadmFileModel, NodeConfigModel } from './capi-api/models';
+import { InputErrors } from './input-errors';
+import { isDns1123Subdomain } from './rules';
+
+/** A Secret key of the management cluster, in the cluster's namespace. */
+export interface SecretKeyReference {
+  /** The Secret's name. */
+  readonly name: string;
+  /** The key. */
+  readonly key: string;
+}
+
+/** A file cloud-init writes on a node before kubeadm runs. */
+export interface KubeadmFile {
+  /** Absolute path on the node. */
+  readonly path: string;
+  /**
+   * The content, written to the output: never put a secret here, use `secret`.
+   * @default - none: `secret` gives it
+   */
+  readonly content?: string;
+  /**
+   * A Secret of the management cluster (in the cluster's namespace) holding the content: CAPI
+   * reads it when it bootstraps the node, so it never reaches the output.
+   * @default - none: `content` gives it
+   */
+  readonly secret?: SecretKeyReference;
+  /**
+   * Owner, `user:group`.
+   * @default "root:root"
+   */
+  readonly owner?: string;
+  /**
+   * Permissions, octal, e.g. `"0600"`.
+   * @default "0644"
+   */
+  readonly permissions?: string;
+}
+
+/** What a node's cloud-init does around kubeadm, for the control plane or a pool. */
+export interface NodeBootstrapOptions {
+  /**
+   * Files written before kubeadm runs.
+   * @default - none
+   */
+  readonly files?: KubeadmFile[];
+  /**
+   * Commands run before `kubeadm init`/`join`.
+   * @default - none
+   */
+  readonly preKubeadmCommands?: string[];
+  /**
+   * Commands run after `kubeadm init`/`join`.
+   * @default - none
+   */
+  readonly postKubeadmCommands?: string[];
+  /**
+   * NTP servers of the nodes.
+   * @default - the image's
+   */
+  readonly ntpServers?: string[];
+}
+
+/** OpenID Connect authentication of the API server (kube-apiserver `--oidc-*` flags). */
+export interface OidcOptions {
+  /** The issuer's URL, `https://...`: the API server fetches its discovery document. */
+  readonly issuerUrl: string;
+  /** The client id tokens must be issued for. */
+  readonly clientId: string;
+  /**
+   * The claim read as the user name.
+   * @default "sub" (the API server's default)
+   */
+  readonly usernameClaim?: string;
+  /**
+   * Prefix of user names, e.g. `"oidc:"` to keep them apart from other users.
+   * @default - the API server's: the issuer URL for claims other than email
+   */
+  readonly usernamePrefix?: string;
+  /**
+   * The claim read as the user's groups.
+   * @default - none: no groups
+   */
+  readonly groupsClaim?: string;
+  /**
+   * Prefix of group names, e.g. `"oidc:"`.
+   * @default - none
+   */
+  readonly groupsPrefix?: string;
+  /**
+   * Path on the control plane nodes of the CA that signed the issuer's certificate (write it with
+   * `files`).
+   * @default - the host's trusted CAs
+   */
+  readonly caFile?: string;
+}
+
+/** The kubeadm configuration of the control plane. */
+export interface ControlPlaneKubeadmOptions extends NodeBootstrapOptions {
+  /**
+   * More kube-apiserver flags, without the leading dashes, e.g. `{ 'audit-log-maxage': '30' }`.
+   * @default - none
+   */
+  readonly apiServerExtraArgs?: { [name: string]: string };
+  /**
+   * More kube-controller-manager flags.
+   * @default - none
+   */
+  readonly controllerManagerExtraArgs?: { [name: string]: string };
+  /**
+   * More kube-scheduler flags.
+   * @default - none
+   */
+  readonly schedulerExtraArgs?: { [name: string]: string };
+  /**
+   * More etcd flags.
+   * @default - none
+   */
+  readonly etcdExtraArgs?: { [name: string]: string };
+  /**
+   * OpenID Connect authentication.
+   * @default - none
+   */
+  readonly oidc?: OidcOptions;
+}
+
+/** The flags the library sets itself on each component; a user's extra flag may not replace one. */
+export const LIBRARY_CONTROLLER_MANAGER_ARGS = ['cloud-provider'];
+
+const FLAG_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Extra flags of a component, checked: names as kubeadm takes them, none the library sets. */
+export function checkExtraArgs(errors: InputErrors, prop: string, args: unknown, reserved: string[] = []): ComponentArgs | undefined {
+  if (args === undefined) return undefined;
+  if (!errors.checkStringMap(prop, args)) return undefined;
+  for (const name of Object.keys(args as object)) {
+    errors.check(FLAG_NAME.test(name), `${prop}["${name}"]`, name, 'must be a flag name without the leading dashes, e.g. "audit-log-maxage"');
+    errors.check(!reserved.includes(name), `${prop}["${name}"]`, name, 'is set by the library: it must not be replaced');
+  }
+  return { ...(args as ComponentArgs) };
+}
+
+/** The files, commands and NTP servers of a node, checked. */
+export function resolveNodeBootstrap(errors: InputErrors, prop: string, options: NodeBootstrapOptions | undefined,
+  extraProps: string[] = []): NodeConfigModel | undefined {
+  if (options === undefined) return undefined;
+  if (!errors.checkPropNames(prop, options, ['files', 'preKubeadmCommands', 'postKubeadmCommands', 'ntpServers', ...extraProps])) return undefined;
+  const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
+  errors.checkList(`${prop}.preKubeadmCommands`, options.preKubeadmCommands, isText, 'commands (strings)');
+  errors.checkList(`${prop}.postKubeadmCommands`, options.postKubeadmCommands, isText, 'commands (strings)');
+  errors.checkList(`${prop}.ntpServers`, options.ntpServers, isText, 'host names or addresses');
+  const paths = new Set<string>();
+  const files: KubeadmFileModel[] = [];
+  (options.files ?? []).forEach((file, i) => {
+    const at = `${prop}.files[${i}]`;
+    if (!errors.checkPropNames(at, file, ['path', 'content', 'secret', 'owner', 'permissions'])) return;
+    errors.check(typeof file.path === 'string' && file.path.startsWith('/'), `${at}.path`, file.path, 'must be an absolute path');
+    errors.check(!paths.has(file.path), `${at}.path`, file.path, 'is written by another file already');
+    paths.add(file.path);
+    errors.check((file.content === undefined) !== (file.secret === undefined), at, file.path, 'needs either content or secret, not both');
+    if (file.secret !== undefined) {
+      errors.check(isDns1123Subdomain(file.secret?.name) && typeof file.secret?.key === 'string' && file.secret.key.length > 0,
+        `${at}.secret`, file.secret, 'must be { name, key } of a Secret in the cluster\'s namespace');
+    }
+    if (file.permissions !== undefined) {
+      errors.check(/^0?[0-7]{3,4}$/.test(file.permissions), `${at}.permissions`, file.permissions, 'must be octal, e.g. "0600"');
+    }
+    if (file.owner !== undefined) errors.check(/^[a-z_][a-z0-9_-]*(:[a-z_][a-z0-9_-]*)?$/.test(file.owner), `${at}.owner`, file.owner, 'must be "user" or "user:group"');
+    files.push({ path: file.path, content: file.content, contentFromSecret: file.secret, owner: file.owner, permissions: file.permissions });
+  });
+  return {
+    files,
+    preKubeadmCommands: options.preKubeadmCommands,
+    postKubeadmCommands: options.postKubeadmCommands,
+    ntpServers: options.ntpServers,
+  };
+}
+
+/** The kube-apiserver flags of an OIDC configuration (kubernetes.io, "Authenticating", OpenID Connect Tokens). */
+export function oidcArgs(errors: InputErrors, prop: string, oidc: OidcOptions | undefined): ComponentArgs {
+  if (oidc === undefined) return {};
+  if (!errors.checkPropNames(prop, oidc, ['issuerUrl', 'clientId', 'usernameClaim', 'usernamePrefix', 'groupsClaim', 'groupsPrefix', 'caFile'])) return {};
+  // The API server accepts only an https issuer, without query or fragment (--oidc-issuer-url).
+  errors.check(typeof oidc.issuerUrl === 'string' && /^https:\/\/[^\s?#]+$/.test(oidc.issuerUrl), `${prop}.issuerUrl`, oidc.issuerUrl,
+    'must be an https URL without query or fragment');
+  errors.check(typeof oidc.clientId === 'string' && oidc.clientId.length > 0, `${prop}.clientId`, oidc.clientId, 'must be a non-empty client id');
+  if (oidc.caFile !== undefined) errors.check(oidc.caFile.startsWith('/'), `${prop}.caFile`, oidc.caFile, 'must be an absolute path on the control plane nodes');
+  const args: ComponentArgs = { 'oidc-issuer-url': oidc.issuerUrl, 'oidc-client-id': oidc.clientId };
+  if (oidc.usernameClaim !== undefined) args['oidc-username-claim'] = oidc.usernameClaim;
+  if (oidc.usernamePrefix !== undefined) args['oidc-username-prefix'] = oidc.usernamePrefix;
+  if (oidc.groupsClaim !== undefined) args['oidc-groups-claim'] = oidc.groupsClaim;
+  if (oidc.groupsPrefix !== undefined) args['oidc-groups-prefix'] = oidc.groupsPrefix;
+  if (oidc.caFile !== undefined) args['oidc-ca-file'] = oidc.caFile;
+  return args;
+}

@@ -1,0 +1,111 @@
+import { Testing } from 'cdk8s';
+import { Flavor, OpenStackCapiClusterProps, SchemaValidator } from '../src';
+import { args, PAIRS } from './api-views';
+import { clusterChart, errorOf, objectOf } from './fixtures';
+
+const CAPACITY = 'capacity.cluster-autoscaler.kubernetes.io';
+
+describe.each(PAIRS)('kubeadm and kubelet settings (%s)', (_pair, upstreamVersions) => {
+  const chartWith = (overrides: Partial<OpenStackCapiClusterProps> = {}) => clusterChart({ upstreamVersions, ...overrides });
+
+  test('control plane: component flags, OIDC, files, commands and NTP land where kubeadm reads them', () => {
+    const { chart } = chartWith({
+      controlPlaneKubeadm: {
+        apiServerExtraArgs: { 'audit-log-maxage': '30' },
+        controllerManagerExtraArgs: { 'terminated-pod-gc-threshold': '100' },
+        schedulerExtraArgs: { profiling: 'false' },
+        etcdExtraArgs: { 'quota-backend-bytes': '8589934592' },
+        oidc: { issuerUrl: 'https://sso.example.com/realms/k8s', clientId: 'kubernetes', usernameClaim: 'email', groupsClaim: 'groups', groupsPrefix: 'oidc:' },
+        files: [
+          { path: '/etc/kubernetes/audit-policy.yaml', content: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n' },
+          { path: '/etc/kubernetes/encryption.yaml', secret: { name: 'demo-encryption', key: 'config' }, permissions: '0600' },
+        ],
+        preKubeadmCommands: ['echo pre'],
+        postKubeadmCommands: ['echo post'],
+        ntpServers: ['ntp.example.com'],
+      },
+    });
+    const manifests = Testing.synth(chart);
+    const spec = objectOf(manifests, 'KubeadmControlPlane').spec.kubeadmConfigSpec;
+    const cc = spec.clusterConfiguration;
+    expect(args(cc.apiServer.extraArgs)).toEqual({
+      'oidc-issuer-url': 'https://sso.example.com/realms/k8s',
+      'oidc-client-id': 'kubernetes',
+      'oidc-username-claim': 'email',
+      'oidc-groups-claim': 'groups',
+      'oidc-groups-prefix': 'oidc:',
+      'audit-log-maxage': '30',
+    });
+    expect(args(cc.controllerManager.extraArgs)).toEqual({ 'cloud-provider': 'external', 'terminated-pod-gc-threshold': '100' });
+    expect(args(cc.scheduler.extraArgs)).toEqual({ profiling: 'false' });
+    expect(args(cc.etcd.local.extraArgs)).toEqual({ 'quota-backend-bytes': '8589934592' });
+    expect(spec.files).toEqual([
+      { path: '/etc/kubernetes/audit-policy.yaml', content: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules: [{level: Metadata}]\n' },
+      // From a Secret of the management cluster: the content never reaches the output.
+      { path: '/etc/kubernetes/encryption.yaml', contentFrom: { secret: { name: 'demo-encryption', key: 'config' } }, permissions: '0600' },
+    ]);
+    expect(spec.preKubeadmCommands).toEqual(['echo pre']);
+    expect(spec.postKubeadmCommands).toEqual(['echo post']);
+    expect(spec.ntp).toEqual({ enabled: true, servers: ['ntp.example.com'] });
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+  });
+
+  test('pools: kubelet flags and bootstrap files; the autoscaler is told what pods really get', () => {
+    const { chart, cluster } = chartWith();
+    cluster.addNodePool('tuned', {
+      flavor: Flavor.of('m1.xlarge', { vcpus: 8, memoryMiB: 16384 }),
+      autoscaling: { minSize: 0, maxSize: 3 },
+      kubelet: {
+        maxPods: 200,
+        systemReserved: { cpu: '500m', memory: '1Gi' },
+        kubeReserved: { memory: '512Mi' },
+        evictionHard: { 'memory.available': '500Mi', 'nodefs.available': '10%' },
+        featureGates: { KubeletTracing: true },
+        extraArgs: { 'serialize-image-pulls': 'false' },
+      },
+      bootstrap: { files: [{ path: '/etc/containerd/certs.d/docker.io/hosts.toml', content: 'server = "https://registry-1.docker.io"\n' }] },
+    });
+    const manifests = Testing.synth(chart);
+    const template = objectOf(manifests, 'KubeadmConfigTemplate').spec.template.spec;
+    expect(args(template.joinConfiguration.nodeRegistration.kubeletExtraArgs)).toEqual({
+      'cloud-provider': 'external',
+      'provider-id': "openstack:///'{{ instance_id }}'",
+      'max-pods': '200',
+      'system-reserved': 'cpu=500m,memory=1Gi',
+      'kube-reserved': 'memory=512Mi',
+      'eviction-hard': 'memory.available<500Mi,nodefs.available<10%',
+      'feature-gates': 'KubeletTracing=true',
+      'serialize-image-pulls': 'false',
+    });
+    expect(template.files).toEqual([{ path: '/etc/containerd/certs.d/docker.io/hosts.toml', content: 'server = "https://registry-1.docker.io"\n' }]);
+    const annotations = objectOf(manifests, 'MachineDeployment').metadata.annotations;
+    // 16384 - 256 - 128 - 100 = 15900 offered; less 1024 + 512 reserved and 400 more eviction = 13964.
+    expect(annotations[`${CAPACITY}/memory`]).toBe('13964Mi');
+    expect(annotations[`${CAPACITY}/maxPods`]).toBe('200');
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+  });
+});
+
+describe('kubeadm and kubelet settings that cannot work are refused', () => {
+  test.each([
+    ['replacing the library\'s controller manager flag', { controllerManagerExtraArgs: { 'cloud-provider': 'openstack' } },
+      /controlPlaneKubeadm.controllerManagerExtraArgs\["cloud-provider"\] = "cloud-provider": is set by the library/],
+    ['an OIDC flag given twice', { oidc: { issuerUrl: 'https://sso.example.com', clientId: 'k' }, apiServerExtraArgs: { 'oidc-client-id': 'x' } },
+      /apiServerExtraArgs\["oidc-client-id"\] = "oidc-client-id": is set by the library/],
+    ['a plain-http OIDC issuer', { oidc: { issuerUrl: 'http://sso.example.com', clientId: 'k' } }, /controlPlaneKubeadm.oidc.issuerUrl = "http:\/\/sso.example.com": must be an https URL/],
+    ['a flag with dashes', { apiServerExtraArgs: { '--v': '2' } }, /apiServerExtraArgs\["--v"\] = "--v": must be a flag name without the leading dashes/],
+    ['a file with content and a secret', { files: [{ path: '/etc/x', content: 'a', secret: { name: 's', key: 'k' } }] }, /files\[0\] = "\/etc\/x": needs either content or secret, not both/],
+    ['a relative path', { files: [{ path: 'etc/x', content: 'a' }] }, /files\[0\].path = "etc\/x": must be an absolute path/],
+  ])('control plane: %s', (_what, controlPlaneKubeadm, message) => {
+    expect(errorOf(() => clusterChart({ controlPlaneKubeadm }))).toMatch(message);
+  });
+
+  test.each([
+    ['replacing the library\'s kubelet flag', { extraArgs: { 'node-labels': 'a=b' } }, /kubelet.extraArgs\["node-labels"\] = "node-labels": is set by the library/],
+    ['a reservation that is not a quantity', { systemReserved: { memory: 'lots' } }, /kubelet.systemReserved.memory = "lots": must be a Kubernetes quantity/],
+    ['too many pods', { maxPods: 100000 }, /kubelet.maxPods = 100000: must be a whole number from 1 to 2500/],
+  ])('pool: %s', (_what, kubelet, message) => {
+    const { cluster } = clusterChart();
+    expect(errorOf(() => cluster.addNodePool('p', { flavor: Flavor.named('m1'), kubelet }))).toMatch(message);
+  });
+});
