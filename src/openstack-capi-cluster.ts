@@ -446,6 +446,25 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   }
 
   /**
+   * Adds one pool per availability zone, each with the same options and `failureDomain` set to
+   * its zone: the pools are named `<name>-<zone>` (the zone in lower case, other characters as
+   * "-"); give the autoscaler `--balance-similar-node-groups` to keep them even.
+   */
+  public addNodePoolsPerZone(id: string, zones: string[], options: NodePoolOptions): NodePool[] {
+    const errors = new InputErrors(this);
+    errors.checkList('addNodePoolsPerZone zones', zones, z => typeof z === 'string' && z.length > 0, 'availability zone names');
+    errors.check(Array.isArray(zones) && zones.length > 0, 'addNodePoolsPerZone zones', zones, 'must name at least one availability zone');
+    errors.check(options?.failureDomain === undefined, 'failureDomain', options?.failureDomain, 'is set per zone by addNodePoolsPerZone');
+    errors.throwIfAny();
+    const baseName = options.name ?? id;
+    const suffixes = zones.map(zone => zone.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, ''));
+    suffixes.forEach((suffix, i) => errors.check(suffix !== '' && suffixes.indexOf(suffix) === i, 'addNodePoolsPerZone zones', zones[i],
+      `must give each pool its own name: "${baseName}-${suffix}" is taken or empty`));
+    errors.throwIfAny();
+    return zones.map((zone, i) => this.addNodePool(`${id}-${suffixes[i]}`, { ...options, name: `${baseName}-${suffixes[i]}`, failureDomain: zone }));
+  }
+
+  /**
    * Adds a MachineDrainRule: how the pods it selects are drained when a machine of this cluster is
    * deleted (e.g. drained last, or waited for).
    */

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch, Testing } from 'cdk8s';
 import { Flavor, MachineImage, NodePool, OpenStackCapiCluster, OpenStackCapiClusterProps, TaintEffect, UpstreamVersions } from '../src';
 import { args, controlPlaneInfrastructureRef, PAIRS, ref } from './api-views';
-import { clusterChart as anyClusterChart, objectOf, WORKER_FLAVOR } from './fixtures';
+import { clusterChart as anyClusterChart, errorOf, objectOf, WORKER_FLAVOR } from './fixtures';
 
 const CAPACITY = 'capacity.cluster-autoscaler.kubernetes.io';
 
@@ -247,5 +247,25 @@ describe.each(PAIRS)('escape hatches (%s)', (_pair, upstreamVersions) => {
       const [object] = manifests.filter(m => m.kind === kind && m.metadata.name.startsWith(kind === 'OpenStackMachineTemplate' ? 'demo-p-' : 'demo'));
       expect(object.spec.fieldOfANewerRelease).toBe('kept');
     }
+  });
+});
+
+describe('a pool per availability zone', () => {
+  test('one pool per zone, same options, failureDomain set, names from the zones', () => {
+    const { chart, cluster } = chartFor(UpstreamVersions.CAPI_1_14_CAPO_0_14)();
+    const pools = cluster.addNodePoolsPerZone('general', ['AZ-1', 'az_2', 'az3'], { flavor: WORKER_FLAVOR, autoscaling: { minSize: 0, maxSize: 3 } });
+    expect(pools.map(p => p.name)).toEqual(['general-az-1', 'general-az-2', 'general-az3']);
+    const manifests = Testing.synth(chart);
+    expect(manifests.filter(m => m.kind === 'MachineDeployment').map(m => [m.metadata.name, m.spec.template.spec.failureDomain])).toEqual([
+      ['demo-general-az-1-worker', 'AZ-1'], ['demo-general-az-2-worker', 'az_2'], ['demo-general-az3-worker', 'az3'],
+    ]);
+  });
+
+  test('zones whose pool names collide, no zone, or a failureDomain of its own are refused', () => {
+    const { cluster } = chartFor(UpstreamVersions.CAPI_1_14_CAPO_0_14)();
+    expect(errorOf(() => cluster.addNodePoolsPerZone('p', ['az_1', 'AZ-1'], { flavor: WORKER_FLAVOR })))
+      .toMatch(/addNodePoolsPerZone zones = "AZ-1": must give each pool its own name: "p-az-1" is taken/);
+    expect(errorOf(() => cluster.addNodePoolsPerZone('p', [], { flavor: WORKER_FLAVOR }))).toMatch(/must name at least one availability zone/);
+    expect(errorOf(() => cluster.addNodePoolsPerZone('p', ['a'], { flavor: WORKER_FLAVOR, failureDomain: 'b' }))).toMatch(/failureDomain = "b": is set per zone/);
   });
 });
