@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { BoundCloudCredentials } from './cloud-credentials';
 import { MachineImage } from './machine-image';
+import type { RegistryMirror } from './registry-mirrors';
 import { SecurityGroupRule } from './security-group-rule';
 import { UpstreamVersions } from './validation/upstream-versions';
 
@@ -38,6 +39,8 @@ export interface ICapiCluster extends IConstruct {
   readonly templateHashing: boolean;
   /** The credentials, bound to this cluster. */
   readonly credentials: BoundCloudCredentials;
+  /** Registry mirrors of every node's containerd. */
+  readonly registryMirrors: RegistryMirror[];
   /** Labels add-ons select this cluster by. */
   readonly selectorLabels: { [key: string]: string };
 }

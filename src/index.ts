@@ -8,8 +8,12 @@ export type { ControlPlaneRolloutOptions, NodeDeletionOptions, NodePoolRolloutOp
 export * from './machine-drain-rule';
 export * from './machine-options';
 export * from './network';
-export type { ControlPlaneKubeadmOptions, KubeadmFile, NodeBootstrapOptions, OidcOptions, SecretKeyReference } from './kubeadm-options';
+export type { ControlPlaneKubeadmOptions, KubeadmFile, NodeBootstrapOptions, OidcOptions } from './kubeadm-options';
+export type { SecretKeyReference } from './secret-key-reference';
 export type { KubeletOptions, ResourceReservation } from './kubelet-options';
+export { AuditPolicy, PodSecurityLevel } from './control-plane-security';
+export type { AuditLogOptions, PodSecurityDefaults, SecretsEncryptionOptions } from './control-plane-security';
+export type { RegistryMirror } from './registry-mirrors';
 export * from './cloud-credentials';
 export * from './flavor';
 export * from './machine-image';

@@ -1,14 +1,8 @@
 import { ComponentArgs, KubeadmFileModel, NodeConfigModel } from './capi-api/models';
+import type { AuditLogOptions, PodSecurityDefaults, SecretsEncryptionOptions } from './control-plane-security';
 import { InputErrors } from './input-errors';
 import { isDns1123Subdomain } from './rules';
-
-/** A Secret key of the management cluster, in the cluster's namespace. */
-export interface SecretKeyReference {
-  /** The Secret's name. */
-  readonly name: string;
-  /** The key. */
-  readonly key: string;
-}
+import type { SecretKeyReference } from './secret-key-reference';
 
 /** A file cloud-init writes on a node before kubeadm runs. */
 export interface KubeadmFile {
@@ -122,6 +116,21 @@ export interface ControlPlaneKubeadmOptions extends NodeBootstrapOptions {
    * @default - none
    */
   readonly oidc?: OidcOptions;
+  /**
+   * Audit logging of the API server, to `/var/log/kubernetes/audit/` on the control plane nodes.
+   * @default - none
+   */
+  readonly audit?: AuditLogOptions;
+  /**
+   * Cluster-wide defaults of Pod Security admission.
+   * @default - the API server's: privileged
+   */
+  readonly podSecurity?: PodSecurityDefaults;
+  /**
+   * Encryption of Secrets at rest, from an EncryptionConfiguration you keep in a Secret.
+   * @default - none
+   */
+  readonly secretsEncryption?: SecretsEncryptionOptions;
 }
 
 /** The flags the library sets itself on each component; a user's extra flag may not replace one. */

@@ -18,6 +18,7 @@ import { MachineOptions } from './machine-options';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
+import { registryMirrorFiles } from './registry-mirrors';
 import { NodeDeletionOptions, NodePoolRolloutOptions, resolveDeletion, resolvePoolRollout } from './rollout-options';
 import { labelKeyProblem, labelValueProblem } from './rules';
 import { checkFlavor, checkImage, checkLabels, checkMachineOwnerName } from './shared-rules';
@@ -221,7 +222,10 @@ export class NodePool extends Construct {
       props.autoscaling ? props.autoscaling : { minSize: props.replicas ?? 1, maxSize: props.replicas ?? 1 });
     const rollout = resolvePoolRollout(errors, 'rollout', props.rollout);
     const deletion = resolveDeletion(errors, 'deletion', props.deletion);
-    const nodeConfig = resolveNodeBootstrap(errors, 'bootstrap', props.bootstrap);
+    const userConfig = resolveNodeBootstrap(errors, 'bootstrap', props.bootstrap);
+    // The cluster's registry mirrors were checked by the cluster.
+    const mirrorFiles = registryMirrorFiles(new InputErrors(this), 'registryMirrors', cluster.registryMirrors);
+    const nodeConfig = mirrorFiles.length > 0 ? { ...userConfig, files: [...(userConfig?.files ?? []), ...mirrorFiles] } : userConfig;
     const kubelet = resolveKubelet(errors, 'kubelet', props.kubelet);
     const clash = NodePool.of(cluster).find(p => p.name === this.name);
     errors.check(!clash, 'name', this.name, `must be unique within cluster "${cluster.name}": ${clash?.node.path} has it already`);

@@ -6,9 +6,11 @@ import {
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
 } from './addons';
 import { rendererFor } from './capi-api';
+import { KubeadmFileModel } from './capi-api/models';
 import { typedObject } from './capi-api/typed-object';
 import { BoundCloudCredentials, CloudCredentials } from './cloud-credentials';
 import { ICapiCluster } from './cluster-contract';
+import { controlPlaneSecurity } from './control-plane-security';
 import { Flavor } from './flavor';
 import { DELETE_PROTECTION } from './gitops-annotations';
 import { MachineHealthCheckOptions, resolveHealthCheck } from './health-check';
@@ -30,6 +32,7 @@ import { CLUSTER_NAME_LABEL } from './naming';
 import { ApiServerOptions, BastionOptions, ClusterNetwork } from './network';
 import { ClusterNetworkPlan, planClusterNetwork } from './network/openstack-cluster-network';
 import { NodePool, NodePoolOptions } from './node-pool';
+import { registryMirrorFiles, RegistryMirror } from './registry-mirrors';
 import { ControlPlaneRolloutOptions, NodeDeletionOptions, resolveControlPlaneRollout, resolveDeletion } from './rollout-options';
 import { DNS1123_LABEL_RULE, isDns1123Label, isDns1123Subdomain, isUuid } from './rules';
 import { SecurityGroupRule } from './security-group-rule';
@@ -250,6 +253,13 @@ export interface OpenStackCapiClusterProps {
    * @default - kubeadm's defaults, and the external cloud provider
    */
   readonly controlPlaneKubeadm?: ControlPlaneKubeadmOptions;
+
+  /**
+   * Registry mirrors (or pull-through caches) of every node's containerd, e.g. for air-gapped
+   * sites: every image of a mirrored registry, the add-ons' included, is pulled through it.
+   * @default - none
+   */
+  readonly registryMirrors?: RegistryMirror[];
 }
 
 /** Every prop of {@link OpenStackCapiClusterProps}: any other key is a misspelling. */
@@ -260,7 +270,7 @@ const CLUSTER_PROP_NAMES = [
   'controlPlaneSecurityGroupRules', 'workerSecurityGroupRules',
   'securityGroupRules', 'controlPlaneFlavor', 'controlPlaneReplicas', 'image', 'sshKeyName', 'nodeName',
   'credentials', 'labels', 'templateHashing', 'upstreamVersions', 'controlPlaneHealthCheck', 'controlPlaneRollout',
-  'controlPlaneDeletion', 'controlPlaneKubeadm', 'controlPlaneMachine',
+  'controlPlaneDeletion', 'controlPlaneKubeadm', 'controlPlaneMachine', 'registryMirrors',
 ] as const;
 // Fails to compile when a prop is added to the interface but not to the list.
 const ALL_CLUSTER_PROPS_LISTED: Record<Exclude<keyof OpenStackCapiClusterProps, typeof CLUSTER_PROP_NAMES[number]>, never> = {};
@@ -327,6 +337,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public readonly allowAllInClusterTraffic: boolean;
   /** The management cluster's Cluster API and OpenStack provider releases. */
   public readonly upstreamVersions: UpstreamVersions;
+  /** Registry mirrors of every node's containerd. */
+  public readonly registryMirrors: RegistryMirror[];
 
   /** The `Cluster` object, in the API version of `upstreamVersions`. */
   public readonly clusterObject: ApiObject;
@@ -373,7 +385,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       { minSize: controlPlaneReplicas, maxSize: controlPlaneReplicas });
     const rollout = resolveControlPlaneRollout(errors, 'controlPlaneRollout', props.controlPlaneRollout);
     const deletion = resolveDeletion(errors, 'controlPlaneDeletion', props.controlPlaneDeletion);
-    const kubeadm = resolveControlPlaneKubeadm(errors, props.controlPlaneKubeadm);
+    this.registryMirrors = props.registryMirrors ?? [];
+    const kubeadm = resolveControlPlaneKubeadm(errors, props.controlPlaneKubeadm, registryMirrorFiles(errors, 'registryMirrors', props.registryMirrors));
     errors.throwIfAny();
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
@@ -412,6 +425,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       version: this.kubernetesVersion,
       controllerManagerExtraArgs: { 'cloud-provider': 'external', ...kubeadm.controllerManagerExtraArgs },
       apiServerExtraArgs: kubeadm.apiServerExtraArgs,
+      apiServerExtraVolumes: kubeadm.apiServerExtraVolumes,
       schedulerExtraArgs: kubeadm.schedulerExtraArgs,
       etcdExtraArgs: kubeadm.etcdExtraArgs,
       nodeConfig: kubeadm.nodeConfig,
@@ -666,16 +680,25 @@ function checkClusterProps(
 }
 
 /** The control plane's kubeadm configuration, checked: the user's flags never replace the library's or OIDC's. */
-function resolveControlPlaneKubeadm(errors: InputErrors, options: ControlPlaneKubeadmOptions | undefined) {
+function resolveControlPlaneKubeadm(errors: InputErrors, options: ControlPlaneKubeadmOptions | undefined, mirrorFiles: KubeadmFileModel[]) {
   const prop = 'controlPlaneKubeadm';
   const given = options ?? {};
-  const extra = ['apiServerExtraArgs', 'controllerManagerExtraArgs', 'schedulerExtraArgs', 'etcdExtraArgs', 'oidc'];
-  const nodeConfig = resolveNodeBootstrap(errors, prop, options, extra);
+  const extra = [
+    'apiServerExtraArgs', 'controllerManagerExtraArgs', 'schedulerExtraArgs', 'etcdExtraArgs', 'oidc', 'audit', 'podSecurity', 'secretsEncryption',
+  ];
+  const userConfig = resolveNodeBootstrap(errors, prop, options, extra);
+  const security = controlPlaneSecurity(errors, prop, given);
   const oidc = oidcArgs(errors, `${prop}.oidc`, given.oidc);
-  const apiServer = checkExtraArgs(errors, `${prop}.apiServerExtraArgs`, given.apiServerExtraArgs, Object.keys(oidc));
+  const libraryArgs = { ...oidc, ...security.apiServerArgs };
+  const apiServer = checkExtraArgs(errors, `${prop}.apiServerExtraArgs`, given.apiServerExtraArgs, Object.keys(libraryArgs));
+  const files = [...(userConfig?.files ?? []), ...security.files, ...mirrorFiles];
+  for (const path of security.files.map(f => f.path)) {
+    errors.check(!(userConfig?.files ?? []).some(f => f.path === path), `${prop}.files`, path, 'is written by the library (audit, Pod Security or encryption)');
+  }
   return {
-    nodeConfig,
-    apiServerExtraArgs: { ...oidc, ...apiServer },
+    nodeConfig: userConfig || files.length > 0 ? { ...userConfig, files } : undefined,
+    apiServerExtraArgs: { ...libraryArgs, ...apiServer },
+    apiServerExtraVolumes: security.apiServerVolumes,
     controllerManagerExtraArgs: checkExtraArgs(errors, `${prop}.controllerManagerExtraArgs`, given.controllerManagerExtraArgs, LIBRARY_CONTROLLER_MANAGER_ARGS),
     schedulerExtraArgs: checkExtraArgs(errors, `${prop}.schedulerExtraArgs`, given.schedulerExtraArgs),
     etcdExtraArgs: checkExtraArgs(errors, `${prop}.etcdExtraArgs`, given.etcdExtraArgs),

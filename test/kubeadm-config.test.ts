@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
-import { Flavor, OpenStackCapiClusterProps, SchemaValidator } from '../src';
+import { parse as parseYaml } from 'yaml';
+import { Flavor, OpenStackCapiClusterProps, PodSecurityLevel, SchemaValidator } from '../src';
 import { args, PAIRS } from './api-views';
 import { clusterChart, errorOf, objectOf } from './fixtures';
 
@@ -108,4 +109,76 @@ describe('kubeadm and kubelet settings that cannot work are refused', () => {
     const { cluster } = clusterChart();
     expect(errorOf(() => cluster.addNodePool('p', { flavor: Flavor.named('m1'), kubelet }))).toMatch(message);
   });
+});
+
+describe.each(PAIRS)('control plane security and registry mirrors (%s)', (_pair, upstreamVersions) => {
+  test('audit policy, Pod Security defaults and Secrets encryption: files, API server flags and volumes', () => {
+    const { chart } = clusterChart({
+      upstreamVersions,
+      controlPlaneKubeadm: {
+        audit: { maxAgeDays: 7 },
+        podSecurity: { enforce: PodSecurityLevel.RESTRICTED, exemptNamespaces: ['kube-system', 'calico-system'] },
+        secretsEncryption: { encryptionConfigurationSecret: { name: 'demo-encryption', key: 'encryption.yaml' } },
+      },
+    });
+    const manifests = Testing.synth(chart);
+    const spec = objectOf(manifests, 'KubeadmControlPlane').spec.kubeadmConfigSpec;
+    const apiServer = spec.clusterConfiguration.apiServer;
+    expect(args(apiServer.extraArgs)).toEqual({
+      'audit-policy-file': '/etc/kubernetes/audit-policy.yaml',
+      'audit-log-path': '/var/log/kubernetes/audit/audit.log',
+      'audit-log-maxage': '7',
+      'audit-log-maxbackup': '10',
+      'audit-log-maxsize': '100',
+      'admission-control-config-file': '/etc/kubernetes/admission-configuration.yaml',
+      'encryption-provider-config': '/etc/kubernetes/encryption-configuration.yaml',
+    });
+    expect(apiServer.extraVolumes.map((v: any) => `${v.name} ${v.hostPath}->${v.mountPath}${v.readOnly ? ' ro' : ''}`)).toEqual([
+      'audit-policy /etc/kubernetes/audit-policy.yaml->/etc/kubernetes/audit-policy.yaml ro',
+      'audit-logs /var/log/kubernetes/audit->/var/log/kubernetes/audit',
+      'admission-configuration /etc/kubernetes/admission-configuration.yaml->/etc/kubernetes/admission-configuration.yaml ro',
+      'encryption-configuration /etc/kubernetes/encryption-configuration.yaml->/etc/kubernetes/encryption-configuration.yaml ro',
+    ]);
+    const files = Object.fromEntries(spec.files.map((f: any) => [f.path, f]));
+    expect(files['/etc/kubernetes/audit-policy.yaml'].content).toMatch(/^apiVersion: audit.k8s.io\/v1\nkind: Policy\n/);
+    const admission = parseYaml(files['/etc/kubernetes/admission-configuration.yaml'].content);
+    expect(admission.plugins[0].configuration.defaults.enforce).toBe('restricted');
+    expect(admission.plugins[0].configuration.exemptions.namespaces).toEqual(['kube-system', 'calico-system']);
+    // The key stays in the management cluster's Secret.
+    expect(files['/etc/kubernetes/encryption-configuration.yaml']).toEqual({
+      path: '/etc/kubernetes/encryption-configuration.yaml', contentFrom: { secret: { name: 'demo-encryption', key: 'encryption.yaml' } }, permissions: '0600',
+    });
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+  });
+
+  test('registry mirrors reach the control plane and every pool as containerd hosts.toml files', () => {
+    const { chart, cluster } = clusterChart({
+      upstreamVersions,
+      registryMirrors: [
+        { registry: 'docker.io', mirrorUrl: 'https://mirror.example.com/v2/docker.io' },
+        { registry: 'registry.k8s.io', mirrorUrl: 'https://mirror.example.com', caCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' },
+      ],
+    });
+    cluster.addNodePool('p', { flavor: Flavor.named('m1') });
+    const manifests = Testing.synth(chart);
+    for (const files of [objectOf(manifests, 'KubeadmControlPlane').spec.kubeadmConfigSpec.files, objectOf(manifests, 'KubeadmConfigTemplate').spec.template.spec.files]) {
+      expect(files.map((f: any) => f.path)).toEqual([
+        '/etc/containerd/certs.d/docker.io/hosts.toml',
+        '/etc/containerd/certs.d/registry.k8s.io/hosts.toml',
+        '/etc/containerd/certs.d/registry.k8s.io/ca.crt',
+      ]);
+      expect(files[0].content).toBe('server = "https://registry-1.docker.io"\n\n[host."https://mirror.example.com/v2/docker.io"]\n  capabilities = ["pull", "resolve"]\n');
+      expect(files[1].content).toContain('  ca = "/etc/containerd/certs.d/registry.k8s.io/ca.crt"\n');
+    }
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+  });
+});
+
+test('security and mirror settings that cannot work are refused', () => {
+  expect(errorOf(() => clusterChart({ registryMirrors: [{ registry: 'https://docker.io', mirrorUrl: 'https://m' }] })))
+    .toMatch(/registryMirrors\[0\].registry = "https:\/\/docker.io": must be a registry host/);
+  expect(errorOf(() => clusterChart({ controlPlaneKubeadm: { audit: {}, apiServerExtraArgs: { 'audit-log-maxage': '1' } } })))
+    .toMatch(/apiServerExtraArgs\["audit-log-maxage"\] = "audit-log-maxage": is set by the library/);
+  expect(errorOf(() => clusterChart({ controlPlaneKubeadm: { podSecurity: { enforce: 'strict' as PodSecurityLevel } } })))
+    .toMatch(/controlPlaneKubeadm.podSecurity.enforce = "strict": must be a PodSecurityLevel/);
 });
