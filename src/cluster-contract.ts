@@ -39,6 +39,8 @@ export interface ICapiCluster extends IConstruct {
   readonly templateHashing: boolean;
   /** The credentials, bound to this cluster. */
   readonly credentials: BoundCloudCredentials;
+  /** The availability zones the cluster is restricted to, when it is. */
+  readonly controlPlaneAvailabilityZones?: string[];
   /** Registry mirrors of every node's containerd. */
   readonly registryMirrors: RegistryMirror[];
   /** Labels add-ons select this cluster by. */

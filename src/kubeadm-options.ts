@@ -31,6 +31,24 @@ export interface KubeadmFile {
   readonly permissions?: string;
 }
 
+/** A user cloud-init creates on a node (CAPI `users`): for break-glass SSH access. */
+export interface NodeUser {
+  /** The user's name. */
+  readonly name: string;
+  /** Public SSH keys of the user. */
+  readonly sshAuthorizedKeys: string[];
+  /**
+   * The user's sudo rule, e.g. `"ALL=(ALL) NOPASSWD:ALL"`.
+   * @default - no sudo
+   */
+  readonly sudo?: string;
+  /**
+   * Supplementary groups, comma-separated as cloud-init takes them.
+   * @default - none
+   */
+  readonly groups?: string;
+}
+
 /** What a node's cloud-init does around kubeadm, for the control plane or a pool. */
 export interface NodeBootstrapOptions {
   /**
@@ -53,6 +71,11 @@ export interface NodeBootstrapOptions {
    * @default - the image's
    */
   readonly ntpServers?: string[];
+  /**
+   * Users to create, with their SSH keys (passwords are never set: the accounts stay locked).
+   * @default - none
+   */
+  readonly users?: NodeUser[];
 }
 
 /** OpenID Connect authentication of the API server (kube-apiserver `--oidc-*` flags). */
@@ -153,8 +176,12 @@ export function checkExtraArgs(errors: InputErrors, prop: string, args: unknown,
 export function resolveNodeBootstrap(errors: InputErrors, prop: string, options: NodeBootstrapOptions | undefined,
   extraProps: string[] = []): NodeConfigModel | undefined {
   if (options === undefined) return undefined;
-  if (!errors.checkPropNames(prop, options, ['files', 'preKubeadmCommands', 'postKubeadmCommands', 'ntpServers', ...extraProps])) return undefined;
+  if (!errors.checkPropNames(prop, options, ['files', 'preKubeadmCommands', 'postKubeadmCommands', 'ntpServers', 'users', ...extraProps])) return undefined;
   const isText = (v: unknown) => typeof v === 'string' && v.length > 0;
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+  const listsOk = errors.checkList(`${prop}.files`, options.files, isObject, 'files ({ path, content } or { path, secret })')
+    && errors.checkList(`${prop}.users`, options.users, isObject, 'users ({ name, sshAuthorizedKeys })');
+  if (!listsOk) return undefined;
   errors.checkList(`${prop}.preKubeadmCommands`, options.preKubeadmCommands, isText, 'commands (strings)');
   errors.checkList(`${prop}.postKubeadmCommands`, options.postKubeadmCommands, isText, 'commands (strings)');
   errors.checkList(`${prop}.ntpServers`, options.ntpServers, isText, 'host names or addresses');
@@ -177,8 +204,19 @@ export function resolveNodeBootstrap(errors: InputErrors, prop: string, options:
     if (file.owner !== undefined) errors.check(/^[a-z_][a-z0-9_-]*(:[a-z_][a-z0-9_-]*)?$/.test(file.owner), `${at}.owner`, file.owner, 'must be "user" or "user:group"');
     files.push({ path: file.path, content: file.content, contentFromSecret: file.secret, owner: file.owner, permissions: file.permissions });
   });
+  const users = (options.users ?? []).map((user, i) => {
+    const at = `${prop}.users[${i}]`;
+    if (errors.checkPropNames(at, user, ['name', 'sshAuthorizedKeys', 'sudo', 'groups'])) {
+      errors.check(typeof user.name === 'string' && /^[a-z_][a-z0-9_-]{0,31}$/.test(user.name), `${at}.name`, user.name, 'must be a Linux user name');
+      errors.check(Array.isArray(user.sshAuthorizedKeys) && user.sshAuthorizedKeys.length > 0
+        && user.sshAuthorizedKeys.every(k => typeof k === 'string' && /^(ssh-|ecdsa-|sk-)\S+ \S+/.test(k) && !/PRIVATE KEY/.test(k)),
+      `${at}.sshAuthorizedKeys`, '<keys>', 'must be public SSH keys ("ssh-ed25519 AAAA...")');
+    }
+    return { name: user?.name, sshAuthorizedKeys: user?.sshAuthorizedKeys, sudo: user?.sudo, groups: user?.groups };
+  });
   return {
     files,
+    users,
     preKubeadmCommands: options.preKubeadmCommands,
     postKubeadmCommands: options.postKubeadmCommands,
     ntpServers: options.ntpServers,

@@ -18,7 +18,7 @@ import { MachineOptions } from './machine-options';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
-import { registryMirrorFiles } from './registry-mirrors';
+import { RegistryMirror, registryMirrorFiles } from './registry-mirrors';
 import { NodeDeletionOptions, NodePoolRolloutOptions, resolveDeletion, resolvePoolRollout } from './rollout-options';
 import { labelKeyProblem, labelValueProblem } from './rules';
 import { checkFlavor, checkImage, checkLabels, checkMachineOwnerName } from './shared-rules';
@@ -140,13 +140,19 @@ export interface NodePoolOptions {
    * @default - the kubelet's defaults
    */
   readonly kubelet?: KubeletOptions;
+
+  /**
+   * Registry mirrors of the pool's nodes, besides the cluster's (`registryMirrors`).
+   * @default - the cluster's only
+   */
+  readonly registryMirrors?: RegistryMirror[];
 }
 
 /** Every option of {@link NodePoolProps}: any other key is a misspelling. */
 const NODE_POOL_PROP_NAMES = [
   'cluster', 'name', 'flavor', 'image', 'sshKeyName', 'failureDomain', 'autoscaling', 'replicas', 'labels', 'taints',
   'kubernetesVersion', 'allowMinorVersionSkew', 'healthCheck', 'rollout', 'deletion', 'machine', 'bootstrap',
-  'kubelet',
+  'kubelet', 'registryMirrors',
 ] as const;
 // Fails to compile when an option is added to the interface but not to the list.
 const ALL_NODE_POOL_PROPS_LISTED: Record<Exclude<keyof NodePoolProps, typeof NODE_POOL_PROP_NAMES[number]>, never> = {};
@@ -223,8 +229,16 @@ export class NodePool extends Construct {
     const rollout = resolvePoolRollout(errors, 'rollout', props.rollout);
     const deletion = resolveDeletion(errors, 'deletion', props.deletion);
     const userConfig = resolveNodeBootstrap(errors, 'bootstrap', props.bootstrap);
-    // The cluster's registry mirrors were checked by the cluster.
-    const mirrorFiles = registryMirrorFiles(new InputErrors(this), 'registryMirrors', cluster.registryMirrors);
+    // The cluster's registry mirrors were checked by the cluster; a registry the pool mirrors
+    // too would get two hosts.toml files.
+    const mirrorFiles = [
+      ...registryMirrorFiles(new InputErrors(this), 'registryMirrors', cluster.registryMirrors),
+      ...registryMirrorFiles(errors, 'registryMirrors', props.registryMirrors),
+    ];
+    for (const mirror of props.registryMirrors ?? []) {
+      errors.check(!cluster.registryMirrors.some(m => m.registry === mirror?.registry), 'registryMirrors', mirror?.registry,
+        'is mirrored by the cluster already');
+    }
     const nodeConfig = mirrorFiles.length > 0 ? { ...userConfig, files: [...(userConfig?.files ?? []), ...mirrorFiles] } : userConfig;
     const kubelet = resolveKubelet(errors, 'kubelet', props.kubelet);
     const clash = NodePool.of(cluster).find(p => p.name === this.name);
@@ -289,6 +303,12 @@ function checkNodePoolProps(
 ): void {
   const cluster = props.cluster;
   checkMachineOwnerName(errors, 'name', pool.name, `${cluster.name}-${pool.name}-worker`);
+  // A cluster restricted to some zones (e.g. those its network and storage serve) keeps its pools there too.
+  const zones = cluster.controlPlaneAvailabilityZones;
+  if (zones?.length && props.failureDomain !== undefined) {
+    errors.check(zones.includes(props.failureDomain), 'failureDomain', props.failureDomain,
+      `must be one of the availability zones the cluster is restricted to (controlPlaneAvailabilityZones: ${zones.join(', ')})`);
+  }
   checkFlavor(errors, 'flavor', props.flavor);
   checkMachineOptions(errors, POOL_MACHINE_PROPS, props.machine, props.flavor);
   if (props.image !== undefined) checkImage(errors, 'image', props.image);

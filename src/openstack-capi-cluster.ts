@@ -339,6 +339,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public readonly upstreamVersions: UpstreamVersions;
   /** Registry mirrors of every node's containerd. */
   public readonly registryMirrors: RegistryMirror[];
+  /** The availability zones the control plane is spread over, when restricted. */
+  public readonly controlPlaneAvailabilityZones?: string[];
 
   /** The `Cluster` object, in the API version of `upstreamVersions`. */
   public readonly clusterObject: ApiObject;
@@ -386,6 +388,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     const rollout = resolveControlPlaneRollout(errors, 'controlPlaneRollout', props.controlPlaneRollout);
     const deletion = resolveDeletion(errors, 'controlPlaneDeletion', props.controlPlaneDeletion);
     this.registryMirrors = props.registryMirrors ?? [];
+    this.controlPlaneAvailabilityZones = props.controlPlaneAvailabilityZones ? [...props.controlPlaneAvailabilityZones] : undefined;
     const kubeadm = resolveControlPlaneKubeadm(errors, props.controlPlaneKubeadm, registryMirrorFiles(errors, 'registryMirrors', props.registryMirrors));
     errors.throwIfAny();
 

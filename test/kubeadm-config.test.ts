@@ -182,3 +182,31 @@ test('security and mirror settings that cannot work are refused', () => {
   expect(errorOf(() => clusterChart({ controlPlaneKubeadm: { podSecurity: { enforce: 'strict' as PodSecurityLevel } } })))
     .toMatch(/controlPlaneKubeadm.podSecurity.enforce = "strict": must be a PodSecurityLevel/);
 });
+
+describe.each(PAIRS)('users and per-pool mirrors (%s)', (_pair, upstreamVersions) => {
+  test('users with SSH keys only; a pool mirrors a registry of its own besides the cluster\'s', () => {
+    const { chart, cluster } = clusterChart({
+      upstreamVersions,
+      registryMirrors: [{ registry: 'docker.io', mirrorUrl: 'https://mirror.example.com' }],
+      controlPlaneKubeadm: { users: [{ name: 'ops', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3Nza ops@example.com'], sudo: 'ALL=(ALL) NOPASSWD:ALL' }] },
+    });
+    cluster.addNodePool('p', { flavor: Flavor.named('m1'), registryMirrors: [{ registry: 'nvcr.io', mirrorUrl: 'https://nvcr-mirror.example.com' }] });
+    const manifests = Testing.synth(chart);
+    expect(objectOf(manifests, 'KubeadmControlPlane').spec.kubeadmConfigSpec.users).toEqual([
+      { name: 'ops', sshAuthorizedKeys: ['ssh-ed25519 AAAAC3Nza ops@example.com'], sudo: 'ALL=(ALL) NOPASSWD:ALL' },
+    ]);
+    expect(objectOf(manifests, 'KubeadmConfigTemplate').spec.template.spec.files.map((f: any) => f.path)).toEqual([
+      '/etc/containerd/certs.d/docker.io/hosts.toml', '/etc/containerd/certs.d/nvcr.io/hosts.toml',
+    ]);
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+  });
+});
+
+test('a private key for a user, a user list that is not a list, a registry mirrored twice are refused', () => {
+  expect(errorOf(() => clusterChart({ controlPlaneKubeadm: { users: [{ name: 'ops', sshAuthorizedKeys: ['-----BEGIN OPENSSH PRIVATE KEY-----'] }] } })))
+    .toMatch(/controlPlaneKubeadm.users\[0\].sshAuthorizedKeys = "<keys>": must be public SSH keys/);
+  expect(errorOf(() => clusterChart({ controlPlaneKubeadm: { users: 'ops' as any } }))).toMatch(/controlPlaneKubeadm.users = "ops": must be a list of users/);
+  const { cluster } = clusterChart({ registryMirrors: [{ registry: 'docker.io', mirrorUrl: 'https://m' }] });
+  expect(errorOf(() => cluster.addNodePool('p', { flavor: Flavor.named('m1'), registryMirrors: [{ registry: 'docker.io', mirrorUrl: 'https://n' }] })))
+    .toMatch(/registryMirrors = "docker.io": is mirrored by the cluster already/);
+});

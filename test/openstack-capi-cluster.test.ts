@@ -32,6 +32,13 @@ describe.each(PAIRS)('OpenStackCapiCluster (%s)', (_pair, upstreamVersions) => {
     expect(ref(cluster.spec.infrastructureRef)).toEqual({ group: 'infrastructure.cluster.x-k8s.io', kind: 'OpenStackCluster', name: 'demo' });
   });
 
+  test('the Namespace is never pruned nor deleted by a GitOps tool: it holds the credentials CAPO deletes the servers with', () => {
+    expect(objectOf(Testing.synth(clusterChart().chart), 'Namespace').metadata.annotations).toEqual({
+      'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false',
+      'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+    });
+  });
+
   test('name, namespace and labels', () => {
     const { chart } = clusterChart({ name: 'prod', namespace: 'clusters', labels: { env: 'prod' }, createNamespace: false });
     const manifests = Testing.synth(chart);

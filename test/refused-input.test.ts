@@ -204,6 +204,13 @@ describe('what the library refuses', () => {
     warn.mockRestore();
   });
 
+  test('a pool in a zone the cluster is not restricted to', () => {
+    expect(poolError({ failureDomain: 'az9' }, { controlPlaneAvailabilityZones: ['az1', 'az2', 'az3'] }))
+      .toMatch(/test\/demo\/pool: failureDomain = "az9": must be one of the availability zones the cluster is restricted to \(controlPlaneAvailabilityZones: az1, az2, az3\)/);
+    expect(() => new OpenStackCapiCluster(Testing.chart(), 'demo', { ...MINIMAL_CLUSTER_PROPS, controlPlaneAvailabilityZones: ['az1', 'az2', 'az3'] })
+      .addNodePool('pool', { flavor: WORKER_FLAVOR, failureDomain: 'az2' })).not.toThrow();
+  });
+
   test('two pools of the same name', () => {
     const cluster = new OpenStackCapiCluster(Testing.chart(), 'demo', MINIMAL_CLUSTER_PROPS);
     cluster.addNodePool('a', { name: 'workers', flavor: WORKER_FLAVOR });

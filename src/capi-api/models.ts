@@ -48,6 +48,7 @@ export interface NodeConfigModel {
   readonly preKubeadmCommands?: string[];
   readonly postKubeadmCommands?: string[];
   readonly ntpServers?: string[];
+  readonly users?: Array<{ readonly name: string; readonly sshAuthorizedKeys: string[]; readonly sudo?: string; readonly groups?: string }>;
   /** cloud-init `disk_setup`/`fs_setup`, as CAPI's `diskSetup` (partitions, filesystems). */
   readonly diskSetup?: { readonly partitions?: any[]; readonly filesystems?: any[] };
   /** cloud-init `mounts`: each `[device, mount point, ...options]`. */

@@ -18,6 +18,8 @@ export function nodeConfigFields(model: NodeConfigModel | undefined) {
     preKubeadmCommands: nonEmpty(model?.preKubeadmCommands),
     postKubeadmCommands: nonEmpty(model?.postKubeadmCommands),
     ntp: model?.ntpServers?.length ? { enabled: true, servers: [...model.ntpServers] } : undefined,
+    // Accounts stay locked (cloud-init's default): SSH keys only.
+    users: nonEmpty(model?.users?.map(u => ({ name: u.name, sshAuthorizedKeys: [...u.sshAuthorizedKeys], sudo: u.sudo, groups: u.groups }))),
     diskSetup: model?.diskSetup,
     mounts: nonEmpty(model?.mounts),
   };

@@ -107,6 +107,13 @@ describe('OpenStackCloudControllerManager', () => {
     expect(addon.cloudConf).toContain('\nca-file=/etc/config/cacert\n');
   });
 
+  test('credentials by reference with a private CA: cloud.conf points at the cacert key the resource-set Secret must carry', () => {
+    const withCa = ccm({}, { credentials: CloudCredentials.fromSecretName('creds', { privateCa: true }) });
+    expect(withCa.addon.cloudConf).toContain('\nca-file=/etc/config/cacert\n');
+    expect(withCa.manifests.filter(m => m.kind === 'Secret')).toEqual([]); // nothing secret in the output
+    expect(ccm({}, { credentials: CloudCredentials.fromSecretName('creds') }).addon.cloudConf).not.toContain('ca-file');
+  });
+
   test('refuses a bad subnet id, an unpinned image, a minor without a known image', () => {
     const { chart, cluster } = clusterChart();
     expect(errorOf(() => new OpenStackCloudControllerManager(chart, 'Ccm', { cluster, loadBalancerSubnetId: 'private', image: 'ccm' })))
