@@ -94,8 +94,9 @@ export class GitOpsApp extends App {
     const constructErrors = validateConstructs(this);
     if (constructErrors.length > 0) throw new Error(formatErrors(constructErrors));
 
-    const objects = new Map(this.charts.map(chart => [chart, chartObjects(chart)]));
-    const charts = this.charts.map(chart => ({ folder: chartFolder(chart), manifests: objects.get(chart)!.map(o => o.toJson()) }));
+    // Each object rendered once: the output and the validation read the same JSON.
+    const rendered = this.charts.map(chart => chartObjects(chart).map(object => ({ object, json: object.toJson() })));
+    const charts = this.charts.map((chart, i) => ({ folder: chartFolder(chart), manifests: rendered[i].map(r => r.json) }));
     const folders = new Set<string>();
     for (const chart of charts) {
       if (folders.has(chart.folder)) throw new Error(`two charts would write to folder "${chart.folder}": give them distinct ids`);
@@ -106,7 +107,7 @@ export class GitOpsApp extends App {
     const duplicates = duplicateObjects(charts);
     if (duplicates.length > 0) throw new Error(formatErrors(duplicates));
     const problems = [
-      ...(this.validateSchemas ? validateByUpstreamVersions([...objects.values()].flat()) : []),
+      ...(this.validateSchemas ? validateByUpstreamVersions(rendered.flat()) : []),
       ...this.validators.flatMap(v => v.validate(all)),
     ];
     if (problems.length > 0) throw new Error(formatErrors(problems));
@@ -173,12 +174,12 @@ function chartObjects(chart: Chart): ApiObject[] {
 }
 
 /** Validates each object against the schemas of the releases it is written for. */
-function validateByUpstreamVersions(objects: ApiObject[]): string[] {
+function validateByUpstreamVersions(objects: Array<{ object: ApiObject; json: any }>): string[] {
   const groups = new Map<UpstreamVersions, any[]>();
-  for (const object of objects) {
+  for (const { object, json } of objects) {
     const versions = upstreamVersionsOf(object);
     const group = groups.get(versions) ?? [];
-    group.push(object.toJson());
+    group.push(json);
     groups.set(versions, group);
   }
   return [...groups].flatMap(([versions, manifests]) => new SchemaValidator({ versions }).validate(manifests));
