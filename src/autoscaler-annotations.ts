@@ -1,4 +1,6 @@
+import { Duration } from 'cdk8s';
 import { Flavor } from './flavor';
+import { InputErrors } from './input-errors';
 import { KubeletSettings } from './kubelet-options';
 import { formatLabels, formatTaints } from './kubelet-registration';
 import { rootDiskGiB } from './machine/machine-rules';
@@ -12,6 +14,39 @@ import { NodeTaint } from './node-taint';
 export const MIN_SIZE_ANNOTATION = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size';
 export const MAX_SIZE_ANNOTATION = 'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size';
 const CAPACITY = 'capacity.cluster-autoscaler.kubernetes.io';
+/** Per-pool overrides of the autoscaler's flags (its clusterapi README, "Per-NodeGroup autoscaling options"). */
+const OPTIONS = 'cluster.x-k8s.io/autoscaling-options-';
+
+/** The per-pool autoscaling options a pool sets, as the autoscaler reads them; problems recorded against `autoscaling.*`. */
+export function autoscalingOptionAnnotations(errors: InputErrors, options: {
+  scaleDownUtilizationThreshold?: number;
+  scaleDownGpuUtilizationThreshold?: number;
+  scaleDownUnneededTime?: Duration;
+  scaleDownUnreadyTime?: Duration;
+  maxNodeProvisionTime?: Duration;
+}): { [key: string]: string } {
+  const annotations: { [key: string]: string } = {};
+  for (const [field, key] of [['scaleDownUtilizationThreshold', 'scaledownutilizationthreshold'], ['scaleDownGpuUtilizationThreshold', 'scaledowngpuutilizationthreshold']] as const) {
+    const value = options[field];
+    if (value === undefined) continue;
+    if (errors.check(typeof value === 'number' && value >= 0 && value <= 1, `autoscaling.${field}`, value, 'must be a share from 0 to 1')) {
+      annotations[`${OPTIONS}${key}`] = String(value);
+    }
+  }
+  for (const [field, key] of [
+    ['scaleDownUnneededTime', 'scaledownunneededtime'], ['scaleDownUnreadyTime', 'scaledownunreadytime'], ['maxNodeProvisionTime', 'maxnodeprovisiontime'],
+  ] as const) {
+    const value = options[field];
+    if (value === undefined) continue;
+    const seconds = value instanceof Duration ? value.toMilliseconds() / 1000 : NaN;
+    if (errors.check(Number.isInteger(seconds) && seconds > 0, `autoscaling.${field}`, value instanceof Duration ? `${value.toMilliseconds()} ms` : value,
+      'must be a Duration of whole, positive seconds')) {
+      // A Go duration, as the autoscaler parses it: "10m0s".
+      annotations[`${OPTIONS}${key}`] = `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+    }
+  }
+  return annotations;
+}
 
 /**
  * The scale-from-zero capacity annotations, derived from the flavor so they never disagree with

@@ -1,6 +1,6 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { capacityAnnotations, MAX_SIZE_ANNOTATION, MIN_SIZE_ANNOTATION } from './autoscaler-annotations';
+import { autoscalingOptionAnnotations, capacityAnnotations, MAX_SIZE_ANNOTATION, MIN_SIZE_ANNOTATION } from './autoscaler-annotations';
 import { bootstrapTemplateFor } from './bootstrap-templates';
 import { rendererFor } from './capi-api';
 import { ICapiCluster } from './cluster-contract';
@@ -29,6 +29,38 @@ export interface NodePoolAutoscaling {
   readonly minSize: number;
   /** Most nodes. */
   readonly maxSize: number;
+
+  /**
+   * Below this share of its CPU and memory requested, a node of the pool may be removed
+   * (overrides the autoscaler's `--scale-down-utilization-threshold`), from 0 to 1.
+   * @default - the autoscaler's: 0.5
+   */
+  readonly scaleDownUtilizationThreshold?: number;
+
+  /**
+   * The same for GPU nodes, by their GPU requests (`--scale-down-gpu-utilization-threshold`).
+   * @default - the autoscaler's: 0.5
+   */
+  readonly scaleDownGpuUtilizationThreshold?: number;
+
+  /**
+   * How long a node of the pool must be unneeded before removal (`--scale-down-unneeded-time`).
+   * @default - the autoscaler's setting
+   */
+  readonly scaleDownUnneededTime?: Duration;
+
+  /**
+   * How long an unready node of the pool must be unneeded before removal (`--scale-down-unready-time`).
+   * @default - the autoscaler's setting
+   */
+  readonly scaleDownUnreadyTime?: Duration;
+
+  /**
+   * How long a new node of the pool may take to register before the autoscaler gives up on it
+   * (`--max-node-provision-time`): raise it for flavors that boot slowly (GPUs, large volumes).
+   * @default - the autoscaler's: 15 minutes
+   */
+  readonly maxNodeProvisionTime?: Duration;
 }
 
 /** Options of a node pool, for `OpenStackCapiCluster.addNodePool`. */
@@ -241,6 +273,13 @@ export class NodePool extends Construct {
     }
     const nodeConfig = mirrorFiles.length > 0 ? { ...userConfig, files: [...(userConfig?.files ?? []), ...mirrorFiles] } : userConfig;
     const kubelet = resolveKubelet(errors, 'kubelet', props.kubelet);
+    const autoscalingOptions = props.autoscaling ? autoscalingOptionAnnotations(errors, props.autoscaling) : {};
+    if (props.autoscaling) {
+      errors.checkPropNames('NodePoolAutoscaling', props.autoscaling, [
+        'minSize', 'maxSize', 'scaleDownUtilizationThreshold', 'scaleDownGpuUtilizationThreshold', 'scaleDownUnneededTime',
+        'scaleDownUnreadyTime', 'maxNodeProvisionTime',
+      ], 'autoscaling');
+    }
     const clash = NodePool.of(cluster).find(p => p.name === this.name);
     errors.check(!clash, 'name', this.name, `must be unique within cluster "${cluster.name}": ${clash?.node.path} has it already`);
     errors.throwIfAny();
@@ -275,6 +314,7 @@ export class NodePool extends Construct {
         annotations: autoscaling ? {
           [MIN_SIZE_ANNOTATION]: String(autoscaling.minSize),
           [MAX_SIZE_ANNOTATION]: String(autoscaling.maxSize),
+          ...autoscalingOptions,
           ...capacityAnnotations(props.flavor, this.nodeLabels, taints, props.machine, kubelet),
         } : undefined,
       },

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, Duration, JsonPatch, Testing } from 'cdk8s';
 import { Flavor, MachineImage, NodePool, OpenStackCapiCluster, OpenStackCapiClusterProps, TaintEffect, UpstreamVersions } from '../src';
 import { args, controlPlaneInfrastructureRef, PAIRS, ref } from './api-views';
 import { clusterChart as anyClusterChart, errorOf, objectOf, WORKER_FLAVOR } from './fixtures';
@@ -267,5 +267,39 @@ describe('a pool per availability zone', () => {
       .toMatch(/addNodePoolsPerZone zones = "AZ-1": must give each pool its own name: "p-az-1" is taken/);
     expect(errorOf(() => cluster.addNodePoolsPerZone('p', [], { flavor: WORKER_FLAVOR }))).toMatch(/must name at least one availability zone/);
     expect(errorOf(() => cluster.addNodePoolsPerZone('p', ['a'], { flavor: WORKER_FLAVOR, failureDomain: 'b' }))).toMatch(/failureDomain = "b": is set per zone/);
+  });
+});
+
+describe('per-pool autoscaling options', () => {
+  test('written as the autoscaler\'s autoscaling-options annotations', () => {
+    const { chart, cluster } = chartFor(UpstreamVersions.CAPI_1_14_CAPO_0_14)();
+    cluster.addNodePool('gpu', {
+      flavor: WORKER_FLAVOR,
+      autoscaling: {
+        minSize: 0,
+        maxSize: 2,
+        scaleDownUtilizationThreshold: 0.3,
+        scaleDownGpuUtilizationThreshold: 0.2,
+        scaleDownUnneededTime: Duration.minutes(30),
+        scaleDownUnreadyTime: Duration.minutes(20),
+        maxNodeProvisionTime: Duration.seconds(1500),
+      },
+    });
+    const annotations = objectOf(Testing.synth(chart), 'MachineDeployment').metadata.annotations;
+    expect(Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith('cluster.x-k8s.io/autoscaling-options-')))).toEqual({
+      'cluster.x-k8s.io/autoscaling-options-scaledownutilizationthreshold': '0.3',
+      'cluster.x-k8s.io/autoscaling-options-scaledowngpuutilizationthreshold': '0.2',
+      'cluster.x-k8s.io/autoscaling-options-scaledownunneededtime': '30m0s',
+      'cluster.x-k8s.io/autoscaling-options-scaledownunreadytime': '20m0s',
+      'cluster.x-k8s.io/autoscaling-options-maxnodeprovisiontime': '25m0s',
+    });
+  });
+
+  test('a threshold above 1 and a misspelled option are refused', () => {
+    const { cluster } = chartFor(UpstreamVersions.CAPI_1_14_CAPO_0_14)();
+    expect(errorOf(() => cluster.addNodePool('p', { flavor: WORKER_FLAVOR, autoscaling: { minSize: 0, maxSize: 2, scaleDownUtilizationThreshold: 50 } })))
+      .toMatch(/autoscaling.scaleDownUtilizationThreshold = 50: must be a share from 0 to 1/);
+    expect(errorOf(() => cluster.addNodePool('q', { flavor: WORKER_FLAVOR, autoscaling: { minSize: 0, maxSize: 2, maxsize: 3 } as any })))
+      .toMatch(/autoscaling.maxsize = 3: is not a prop of NodePoolAutoscaling \(did you mean "maxSize"\?\)/);
   });
 });
