@@ -95,12 +95,13 @@ project.addTask('import:kubernetes', {
   exec: 'node scripts/import-kubernetes-schemas.mjs',
 });
 
-// `npm run synth`: the README's main command.
+// `npm run synth`: the README's main command. Each example app writes its own dist/.
+const EXAMPLES = ['capi-ubuntu-openstack', 'production-cluster'];
 project.addTask('synth', {
-  description: 'Synthesize the example cluster into examples/capi-ubuntu-openstack/dist/',
+  description: `Synthesize the example clusters into ${EXAMPLES.map(e => `examples/${e}/dist/`).join(' and ')}`,
   steps: [
     { spawn: 'compile' },
-    { exec: 'ts-node -r tsconfig-paths/register main.ts', cwd: 'examples/capi-ubuntu-openstack' },
+    ...EXAMPLES.map(example => ({ exec: 'ts-node -r tsconfig-paths/register main.ts', cwd: `examples/${example}` })),
   ],
 });
 
