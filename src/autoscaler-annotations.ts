@@ -53,14 +53,17 @@ export function autoscalingOptionAnnotations(errors: InputErrors, options: {
  * it, and the pool's labels and taints, so that pods selecting them trigger a scale-up from zero.
  * The `ephemeral-disk` capacity is the size of the node's root file system: the root volume's
  * when the machines boot from one (`machine.rootVolume`), else the flavor's disk. The kubelet's
- * reservations and eviction threshold come off the memory; its `maxPods` is announced.
+ * CPU reservations come off the CPUs, its memory reservations and eviction threshold off the
+ * memory; its `maxPods` is announced.
  */
 export function capacityAnnotations(flavor: Flavor, labels: { [key: string]: string }, taints: NodeTaint[],
   machine?: MachineOptions, kubelet?: KubeletSettings): { [key: string]: string } {
   const capacity = flavor.capacity;
   const annotations: { [key: string]: string } = {};
   if (capacity) {
-    annotations[`${CAPACITY}/cpu`] = String(capacity.vcpus);
+    // Less what the kubelet keeps for the system (a quantity: "3500m" for 4 vCPUs less 500m).
+    const cpuMillis = capacity.vcpus * 1000 - (kubelet?.reservedCpuMillis ?? 0);
+    annotations[`${CAPACITY}/cpu`] = cpuMillis % 1000 === 0 ? String(cpuMillis / 1000) : `${cpuMillis}m`;
     // What the node really offers, not the flavor's RAM (see Flavor.nodeMemoryMiB).
     annotations[`${CAPACITY}/memory`] = mebibytesQuantity(podMemoryMiB(flavor.nodeMemoryMiB!, kubelet));
     const disk = rootDiskGiB(flavor, machine);

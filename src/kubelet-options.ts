@@ -61,6 +61,8 @@ export interface KubeletSettings {
   readonly args: ComponentArgs;
   /** Memory kept from pods besides the kubelet's default eviction threshold, in MiB: reserved plus a larger eviction threshold. */
   readonly reservedMemoryMiB: number;
+  /** CPU kept from pods, in millicores. */
+  readonly reservedCpuMillis: number;
   /** A memory eviction threshold in percent of the node's memory, when given so. */
   readonly evictionMemoryPercent?: number;
   readonly maxPods?: number;
@@ -84,13 +86,21 @@ export function memoryQuantityMiB(quantity: string): number | undefined {
   return Math.ceil((parseFloat(match[1]) * BYTES[match[2] ?? '']) / 1024 ** 2);
 }
 
+/** A CPU quantity in millicores (`"500m"` → 500, `"1"` → 1000), or undefined. */
+export function cpuQuantityMillis(quantity: string): number | undefined {
+  const match = typeof quantity === 'string' ? /^([0-9]+(?:\.[0-9]+)?)(m)?$/.exec(quantity) : null;
+  if (!match) return undefined;
+  return Math.ceil(parseFloat(match[1]) * (match[2] ? 1 : 1000));
+}
+
 /** Kubelet settings, checked, as flags and what they take from the capacity. */
 export function resolveKubelet(errors: InputErrors, prop: string, options: KubeletOptions | undefined): KubeletSettings {
-  const none = { args: {}, reservedMemoryMiB: 0 };
+  const none = { args: {}, reservedMemoryMiB: 0, reservedCpuMillis: 0 };
   if (options === undefined) return none;
   if (!errors.checkPropNames(prop, options, ['maxPods', 'systemReserved', 'kubeReserved', 'evictionHard', 'featureGates', 'extraArgs'])) return none;
   const args: ComponentArgs = {};
   let reservedMemoryMiB = 0;
+  let reservedCpuMillis = 0;
   let evictionMemoryPercent: number | undefined;
 
   if (options.maxPods !== undefined) {
@@ -108,6 +118,10 @@ export function resolveKubelet(errors: InputErrors, prop: string, options: Kubel
       if (value === undefined) continue;
       errors.check(typeof value === 'string' && QUANTITY.test(value), `${prop}.${field}.${key}`, value, 'must be a Kubernetes quantity, e.g. "500m" or "1Gi"');
       entries.push(`${resource}=${value}`);
+    }
+    if (reservation.cpu !== undefined) {
+      const millis = cpuQuantityMillis(reservation.cpu);
+      if (errors.check(millis !== undefined, `${prop}.${field}.cpu`, reservation.cpu, 'must be a quantity of CPU, e.g. "500m" or "1"')) reservedCpuMillis += millis!;
     }
     if (reservation.memory !== undefined) {
       const mib = memoryQuantityMiB(reservation.memory);
@@ -134,5 +148,5 @@ export function resolveKubelet(errors: InputErrors, prop: string, options: Kubel
     args['feature-gates'] = gates.map(([name, on]) => `${name}=${on}`).join(',');
   }
   const extra = checkExtraArgs(errors, `${prop}.extraArgs`, options.extraArgs, [...LIBRARY_KUBELET_ARGS, ...Object.keys(args)]) ?? {};
-  return { args: { ...args, ...extra }, reservedMemoryMiB, evictionMemoryPercent, maxPods: options.maxPods };
+  return { args: { ...args, ...extra }, reservedMemoryMiB, reservedCpuMillis, evictionMemoryPercent, maxPods: options.maxPods };
 }

@@ -83,6 +83,8 @@ describe.each(PAIRS)('kubeadm and kubelet settings (%s)', (_pair, upstreamVersio
     // 16384 - 256 - 128 - 100 = 15900 offered; less 1024 + 512 reserved and 400 more eviction = 13964.
     expect(annotations[`${CAPACITY}/memory`]).toBe('13964Mi');
     expect(annotations[`${CAPACITY}/maxPods`]).toBe('200');
+    // 8 vCPUs less the 500m the system keeps.
+    expect(annotations[`${CAPACITY}/cpu`]).toBe('7500m');
     expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
   });
 });
