@@ -136,7 +136,7 @@ project.addPackageIgnore(`/${API_DOCS}/`);
 // schemas) ship, for the validator.
 for (const path of [
   '/examples/', '/scripts/', '/.ci/', '/benchmark/',
-  '/imports/calico/', '/imports/autoscaler/', '/imports/cloud-provider-openstack/',
+  '/imports/calico/', '/imports/autoscaler/', '/imports/cloud-provider-openstack/', '/imports/metrics-server/',
   '/imports/cluster-api-provider-openstack/*/templates/',
 ]) {
   project.addPackageIgnore(path);

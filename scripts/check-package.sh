@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the packed library (dist/js/*.tgz) into a fresh app, the way a user's `npm install`
-# would, synthesizes the example there, and compares the output with the repository's own synth:
+# would, synthesizes the examples there, and compares the output with the repository's own synth:
 # a file missing from the package fails here, not for a user. Then follows the README's quick
 # start in a new app as `cdk8s init typescript-app` makes it.
 set -euo pipefail
@@ -37,6 +37,19 @@ if grep -q 'without a pinned schema' "$APP/validate.txt"; then
   echo "capi-validate: a schema is missing from the package" >&2
   exit 1
 fi
+
+# The production example too, from the same installed package.
+PRODUCTION="$ROOT/examples/production-cluster"
+mkdir "$APP/production"
+cp "$PRODUCTION"/cluster.ts "$PRODUCTION"/main.ts "$APP/production"/
+(cd "$APP/production" && ln -s ../node_modules node_modules && npx ts-node -P ../tsconfig.json main.ts)
+diff -r "$APP/production/dist" "$PRODUCTION/dist"
+npx capi-validate $PAIRS "$APP/production/dist" | tee "$APP/validate-production.txt"
+if grep -q 'without a pinned schema' "$APP/validate-production.txt"; then
+  echo "capi-validate: a schema is missing from the package" >&2
+  exit 1
+fi
+echo "packed library: production example output identical ($(find "$APP/production/dist" -type f | wc -l) files)"
 
 # The README's quick start: it installs this very tarball; its code, in an app with the cdk8s.yaml
 # and tsconfig.json of `cdk8s init typescript-app` (type-checked against the packed declarations),

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, ClusterResourceSetAddon,
+  AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, CiliumCni, CiliumCniOptions, CinderCsiDriver,
+  CinderCsiDriverOptions, ClusterResourceSetAddon, HelmChartProxy, HelmChartProxyOptions, MetricsServer, MetricsServerOptions,
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
 } from './addons';
 import { rendererFor } from './capi-api';
@@ -509,6 +510,30 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public addCloudControllerManager(options: OpenStackCloudControllerManagerOptions = {}): OpenStackCloudControllerManager {
     this.checkIdIsFree('addCloudControllerManager()', 'CloudControllerManager');
     return new OpenStackCloudControllerManager(this, 'CloudControllerManager', { ...options, cluster: this });
+  }
+
+  /** Installs the Cinder CSI driver: PersistentVolumes on Cinder volumes, with typed StorageClasses. */
+  public addCinderCsi(options: CinderCsiDriverOptions = {}): CinderCsiDriver {
+    this.checkIdIsFree('addCinderCsi()', 'CinderCsi');
+    return new CinderCsiDriver(this, 'CinderCsi', { ...options, cluster: this });
+  }
+
+  /** Installs metrics-server: the `metrics.k8s.io` API of `kubectl top` and HorizontalPodAutoscalers. */
+  public addMetricsServer(options: MetricsServerOptions = {}): MetricsServer {
+    this.checkIdIsFree('addMetricsServer()', 'MetricsServer');
+    return new MetricsServer(this, 'MetricsServer', { ...options, cluster: this });
+  }
+
+  /** Installs a Helm chart with CAAPH (run in the management cluster): a HelmChartProxy selecting this cluster. */
+  public addHelmChart(id: string, options: HelmChartProxyOptions): HelmChartProxy {
+    this.checkIdIsFree('addHelmChart id', id);
+    return new HelmChartProxy(this, id, { ...options, cluster: this });
+  }
+
+  /** Installs Cilium as the CNI with CAAPH, instead of Calico (not both). */
+  public addCilium(options: CiliumCniOptions = {}): CiliumCni {
+    this.checkIdIsFree('addCilium()', 'Cilium');
+    return new CiliumCni(this, 'Cilium', { ...options, cluster: this });
   }
 
   /** Runs the cluster-autoscaler for this cluster's pools (in the management cluster by default). */

@@ -3,10 +3,9 @@ import { Construct } from 'constructs';
 import { shortHash } from '../canonical-json';
 import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
-import { parseIpv4Cidr } from '../ipv4';
-import { ManagedSecurityGroup, SecurityGroupDirection, SecurityGroupRule } from '../security-group-rule';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { KUBECTL_IMAGES, resolveImage } from './image-versions';
+import { allowsNodeTraffic } from './node-traffic';
 import { WorkloadAddon } from './workload-addon';
 
 /** The Calico release installed by default. */
@@ -321,30 +320,9 @@ const NODE_TRAFFIC: { [encapsulation: string]: NodeTraffic[] } = {
 function checkSecurityGroupRules(errors: InputErrors, cluster: ICapiCluster, encapsulation: CalicoEncapsulation): void {
   if (cluster.allowAllInClusterTraffic) return;
   const rules = cluster.securityGroupRules ?? [];
-  const missing = NODE_TRAFFIC[encapsulation].filter(traffic => !rules.some(rule => allows(rule, traffic, cluster)));
+  const missing = NODE_TRAFFIC[encapsulation].filter(traffic => !rules.some(rule => allowsNodeTraffic(rule, traffic, cluster)));
   errors.check(missing.length === 0, 'encapsulation', encapsulation,
     `needs ${missing.map(t => t.what).join(' and ')} between all nodes, which the cluster's security group rules do not allow `
     + `(allowAllInClusterTraffic is false): add ${missing.map(t => t.rule).join(' and ')} to the cluster's securityGroupRules`);
 }
 
-function allows(rule: SecurityGroupRule, traffic: NodeTraffic, cluster: ICapiCluster): boolean {
-  const p = rule.props;
-  if ((p.direction ?? SecurityGroupDirection.INGRESS) !== SecurityGroupDirection.INGRESS) return false;
-  if (p.protocol !== undefined && !traffic.protocols.includes(p.protocol)) return false;
-  if (traffic.port !== undefined && p.portRangeMin !== undefined
-    && !(p.portRangeMin <= traffic.port && traffic.port <= (p.portRangeMax ?? p.portRangeMin))) return false;
-  if (p.remoteManagedGroups?.length) {
-    return p.remoteManagedGroups.includes(ManagedSecurityGroup.CONTROL_PLANE) && p.remoteManagedGroups.includes(ManagedSecurityGroup.WORKER);
-  }
-  if (p.remoteIpPrefix !== undefined) return containsNodeSubnet(p.remoteIpPrefix, cluster);
-  return true; // no remote: from anywhere (Neutron)
-}
-
-/** Whether a prefix holds the cluster's node subnet. */
-function containsNodeSubnet(prefix: string, cluster: ICapiCluster): boolean {
-  const outer = parseIpv4Cidr(prefix);
-  // An existing network may not state its CIDR: then no prefix is known to hold it.
-  const inner = cluster.nodeCidr === undefined ? 'unknown' : parseIpv4Cidr(cluster.nodeCidr);
-  return typeof outer !== 'string' && typeof inner !== 'string'
-    && inner.prefixLength >= outer.prefixLength && inner.address.match(outer.address, outer.prefixLength);
-}

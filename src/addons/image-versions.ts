@@ -71,3 +71,50 @@ export function imagePinProblem(image: string): string | undefined {
   if (!/\d/.test(tag)) return `must be pinned to a version: tag ":${tag}" names no version`;
   return undefined;
 }
+
+/**
+ * The Cinder CSI plugin: one image per cloud-provider-openstack release, whose minor follows
+ * Kubernetes' (the newest patch release of each, as the CCM's).
+ */
+export const CINDER_CSI_PLUGIN_IMAGES: { [minor: string]: string } = {
+  1.31: 'registry.k8s.io/provider-os/cinder-csi-plugin:v1.31.4',
+  1.32: 'registry.k8s.io/provider-os/cinder-csi-plugin:v1.32.1',
+  1.33: 'registry.k8s.io/provider-os/cinder-csi-plugin:v1.33.1',
+};
+
+/** The CSI sidecars of the Cinder CSI plugin's pods. */
+export interface CsiSidecarImages {
+  readonly attacher: string;
+  readonly provisioner: string;
+  readonly snapshotter: string;
+  readonly resizer: string;
+  readonly livenessProbe: string;
+  readonly nodeDriverRegistrar: string;
+}
+
+/** The sidecars cloud-provider-openstack v1.32.x and v1.33.x pin (`manifests/cinder-csi-plugin/`). */
+const CSI_SIDECARS_1_32: CsiSidecarImages = {
+  attacher: 'registry.k8s.io/sig-storage/csi-attacher:v4.7.0',
+  provisioner: 'registry.k8s.io/sig-storage/csi-provisioner:v5.1.0',
+  snapshotter: 'registry.k8s.io/sig-storage/csi-snapshotter:v8.1.0',
+  resizer: 'registry.k8s.io/sig-storage/csi-resizer:v1.12.0',
+  livenessProbe: 'registry.k8s.io/sig-storage/livenessprobe:v2.14.0',
+  nodeDriverRegistrar: 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.12.0',
+};
+
+/**
+ * The CSI sidecars each cloud-provider-openstack release pins in its `manifests/cinder-csi-plugin/`
+ * (v1.31.4, v1.32.1, v1.33.1): they follow the plugin's release, not the image given to the add-on.
+ */
+export const CINDER_CSI_SIDECAR_IMAGES: { [minor: string]: CsiSidecarImages } = {
+  1.31: {
+    attacher: 'registry.k8s.io/sig-storage/csi-attacher:v4.4.2',
+    provisioner: 'registry.k8s.io/sig-storage/csi-provisioner:v3.6.2',
+    snapshotter: 'registry.k8s.io/sig-storage/csi-snapshotter:v6.3.2',
+    resizer: 'registry.k8s.io/sig-storage/csi-resizer:v1.9.2',
+    livenessProbe: 'registry.k8s.io/sig-storage/livenessprobe:v2.11.0',
+    nodeDriverRegistrar: 'registry.k8s.io/sig-storage/csi-node-driver-registrar:v2.9.2',
+  },
+  1.32: CSI_SIDECARS_1_32,
+  1.33: CSI_SIDECARS_1_32,
+};

@@ -3,3 +3,7 @@ export * from './calico-bootstrap-job';
 export * from './openstack-cloud-controller-manager';
 export * from './autoscaler-addon';
 export * from './workload-addon';
+export * from './cinder-csi';
+export * from './metrics-server';
+export * from './helm-chart-proxy';
+export * from './cilium';

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { isDns1123Subdomain, isUuid } from '../rules';
+import { CLOUD_CONFIG_DIR, cloudConf } from './cloud-conf';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { OPENSTACK_CCM_IMAGES, resolveImage } from './image-versions';
 import { WorkloadAddon } from './workload-addon';
@@ -41,7 +42,6 @@ export interface OpenStackCloudControllerManagerProps extends OpenStackCloudCont
 
 const NAMESPACE = 'kube-system';
 const CLOUD_CONFIG_SECRET = 'cloud-config';
-const CLOUD_CONFIG_DIR = '/etc/config';
 
 /**
  * The OpenStack cloud controller manager (kubernetes/cloud-provider-openstack
@@ -87,9 +87,13 @@ export class OpenStackCloudControllerManager extends WorkloadAddon {
 
     this.cloudConf = cloudConf({
       cloudName: cluster.credentials.cloudName,
-      floatingNetworkId: cluster.externalNetworkId,
-      subnetId: props.loadBalancerSubnetId,
       caFile: cluster.credentials.privateCa,
+      sections: {
+        LoadBalancer: [
+          ...(props.loadBalancerSubnetId ? [`subnet-id=${props.loadBalancerSubnetId}`] : []),
+          ...(cluster.externalNetworkId ? [`floating-network-id=${cluster.externalNetworkId}`] : []),
+        ],
+      },
     });
 
     this.addServiceAccount('ServiceAccount', 'cloud-controller-manager', NAMESPACE);
@@ -121,23 +125,6 @@ export class OpenStackCloudControllerManager extends WorkloadAddon {
     }
     this.addon = this.deliver(props, 'cloud-provider-openstack', this.cloudConfigSecretName ? [this.cloudConfigSecretName] : []);
   }
-}
-
-/** `cloud.conf` reading the credentials from `clouds.yaml` beside it. */
-function cloudConf(options: { cloudName: string; floatingNetworkId?: string; subnetId?: string; caFile?: boolean }): string {
-  const lines = [
-    '[Global]',
-    'use-clouds=true',
-    `clouds-file=${CLOUD_CONFIG_DIR}/clouds.yaml`,
-    `cloud=${options.cloudName}`,
-    ...(options.caFile ? [`ca-file=${CLOUD_CONFIG_DIR}/cacert`] : []),
-  ];
-  const loadBalancer = [
-    ...(options.subnetId ? [`subnet-id=${options.subnetId}`] : []),
-    ...(options.floatingNetworkId ? [`floating-network-id=${options.floatingNetworkId}`] : []),
-  ];
-  if (loadBalancer.length > 0) lines.push('', '[LoadBalancer]', ...loadBalancer);
-  return lines.join('\n') + '\n';
 }
 
 const core = '';

@@ -20,8 +20,18 @@ interface CustomResourceDefinition {
 }
 
 /**
- * The CRDs of one pinned version pair, found by their file names (`<group>_<plural>.yaml`, as
- * controller-gen writes them) and parsed only when an object of their group is first checked.
+ * Add-on providers of the management cluster whose CRDs are known with every pinned pair, as
+ * folders under `imports/` (`<repository>/<tag>`). They are released apart from CAPI and CAPO:
+ * CAAPH v0.6.4's HelmChartProxy (`addons.cluster.x-k8s.io/v1alpha1`, beside CAPI's
+ * ClusterResourceSet in the same group). With CAPI v1.10 the management cluster runs CAAPH v0.4
+ * (v1beta1 contract), whose HelmChartProxy lacks only `options.takeOwnership`.
+ */
+export const ADDON_PROVIDER_FOLDERS = ['cluster-api-addon-provider-helm/v0.6.4'];
+
+/**
+ * The CRDs of one pinned version pair and of the add-on providers, found by their file names
+ * (`<group>_<plural>.yaml`, as controller-gen writes them) and parsed only when an object of their
+ * group is first checked.
  * They are parsed with js-yaml: five times faster than yaml on these large, plain files.
  * ManifestChecker keeps one catalog per version pair.
  */
@@ -34,6 +44,7 @@ export class CrdCatalog {
     const folders = [
       path.join(IMPORTS_FOLDER, 'cluster-api', versions.clusterApi),
       path.join(IMPORTS_FOLDER, 'cluster-api-provider-openstack', versions.openStackProvider),
+      ...ADDON_PROVIDER_FOLDERS.map(folder => path.join(IMPORTS_FOLDER, ...folder.split('/'))),
     ];
     for (const file of folders.flatMap(crdFiles)) {
       const group = path.basename(file).split('_')[0];
