@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
 import { allObjects, findImages, findSecretMaterial, unpinnedReason } from './output-scan';
 import { PLACEHOLDERS, ProductionCluster, ProductionClusterProps } from '../examples/production-cluster/cluster';
 import { GitOpsApp, SchemaValidator, UpstreamVersions } from '../src';
@@ -210,7 +211,9 @@ describe('the production example (v1beta2, the default)', () => {
     const autoscaler = one(output, 'Deployment', 'prod-cluster-autoscaler');
     expect(autoscaler.metadata.namespace).toBe('prod');
     expect(autoscaler.spec.template.spec.containers[0].args).toContain('--balance-similar-node-groups');
-    expect(find(output, 'ClusterResourceSet').map(c => c.metadata.name)).toEqual(['prod-calico', 'prod-cloud-provider-openstack']);
+    expect(find(output, 'ClusterResourceSet').map(c => c.metadata.name)).toEqual([
+      'prod-calico', 'prod-cloud-provider-openstack', 'prod-cinder-csi', 'prod-metrics-server',
+    ]);
   });
 });
 
@@ -249,4 +252,11 @@ describe('the production example for CAPI v1.10 + CAPO v0.12 (v1beta1)', () => {
     expect(findSecretMaterial(output)).toEqual([]);
     for (const { where, image } of findImages(output)) expect([where, unpinnedReason(image)]).toEqual([where, undefined]);
   });
+});
+
+test('the production example installs Cinder CSI with a default StorageClass, and metrics-server', () => {
+  const chart = new ProductionCluster(Testing.app(), 'production');
+  expect(chart.cinderCsi.defaultStorageClassName).toBe('standard');
+  expect(chart.cinderCsi.storageClassNames).toEqual(['standard', 'standard-retain']);
+  expect(chart.metricsServer.addon.name).toBe('prod-metrics-server');
 });

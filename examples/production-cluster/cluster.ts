@@ -1,10 +1,11 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import {
-  AuditPolicy, AutoscalerAddon, CalicoBootstrapJob, CloudCredentials, ClusterNetwork, DeletionOrder, DrainBehavior, Flavor,
-  MachineDrainRule, MachineImage, ManagedSecurityGroup, NetworkReference, NodePool, OpenStackCapiCluster,
+  AuditPolicy, AutoscalerAddon, CalicoBootstrapJob, CinderCsiDriver, CloudCredentials, ClusterNetwork, DeletionOrder, DrainBehavior, Flavor,
+  MachineDrainRule, MachineImage, ManagedSecurityGroup, MetricsServer, NetworkReference, NodePool, OpenStackCapiCluster,
   OpenStackCloudControllerManager, OpenStackClusterIdentity, PodSecurityLevel, RouterReference, SecurityGroupRule, ServerGroup,
   SubnetReference, TaintEffect, UnhealthyThreshold, UpstreamVersions, VolumeAvailabilityZone,
 } from 'cdk8s-capi-openstack';
+import { PersistentVolumeReclaimPolicy } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 
 /**
@@ -123,6 +124,8 @@ export class ProductionCluster extends Chart {
   public readonly calico: CalicoBootstrapJob;
   public readonly cloudControllerManager: OpenStackCloudControllerManager;
   public readonly autoscaler: AutoscalerAddon;
+  public readonly cinderCsi: CinderCsiDriver;
+  public readonly metricsServer: MetricsServer;
 
   constructor(scope: Construct, id: string, props: ProductionClusterProps = {}) {
     super(scope, id, props);
@@ -366,6 +369,19 @@ export class ProductionCluster extends Chart {
     // Nodes initialized, Services of type LoadBalancer. With privateCa, its cloud.conf reads the CA
     // bundle from the cloud-config Secret's cacert key you create (see the README).
     this.cloudControllerManager = this.cluster.addCloudControllerManager();
+
+    // PersistentVolumes on Cinder: a default StorageClass without a zone (the pools span three, so
+    // each volume is created where its first pod runs), and one that keeps its volumes. Create the
+    // resource-set Secret "<cluster>-cinder-csi-cloud-config" as for the CCM (see the README).
+    this.cinderCsi = this.cluster.addCinderCsi({
+      storageClasses: [
+        { name: 'standard', volumeType: PLACEHOLDERS.volumeType, isDefault: true },
+        { name: 'standard-retain', volumeType: PLACEHOLDERS.volumeType, reclaimPolicy: PersistentVolumeReclaimPolicy.RETAIN },
+      ],
+    });
+
+    // kubectl top and HorizontalPodAutoscalers, two replicas with a PodDisruptionBudget.
+    this.metricsServer = this.cluster.addMetricsServer({ replicas: 2 });
 
     // In the management cluster (no management credentials in the workload cluster), keeping the
     // per-zone pools even.
