@@ -434,6 +434,9 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       etcdExtraArgs: kubeadm.etcdExtraArgs,
       nodeConfig: kubeadm.nodeConfig,
       nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }),
+      // CAPO's apiServerPort is its load balancer's listener and members' port: each API server
+      // listens on it (CABPK does not take kubeadm's bindPort from the cluster).
+      apiServerBindPort: network.apiServerPort !== 6443 ? network.apiServerPort : undefined,
       machineTemplate: this.controlPlaneMachineTemplate,
       rollout: { maxSurge: rollout.maxSurge, certificatesExpiryDays: rollout.certificatesExpiryDays },
       remediation: rollout.remediation,
@@ -641,10 +644,6 @@ function checkClusterProps(
   const replicas = resolved.controlPlaneReplicas;
   errors.check(Number.isInteger(replicas) && replicas > 0 && replicas % 2 === 1, 'controlPlaneReplicas', replicas,
     'must be an odd number (1, 3, 5...) so etcd keeps quorum');
-  // CAPO's apiServerPort is the load balancer's listener and its members' port: each API server
-  // would have to listen on it, and kubeadm's bindPort does not follow (CABPK reads no port).
-  errors.check(props.apiServer?.port === undefined || props.apiServer.port === 6443, 'apiServer.port', props.apiServer?.port,
-    'must be 6443 (the API servers listen there; another port is not supported yet)');
   errors.check(!(props.apiServerLoadBalancer === false && replicas > 1), 'apiServerLoadBalancer', false,
     `must be true with ${replicas} control plane machines: without a load balancer CAPO gives the API server one floating IP, `
     + 'attached to a single control plane machine and moved when that machine goes');

@@ -212,3 +212,19 @@ test('a private key for a user, a user list that is not a list, a registry mirro
   expect(errorOf(() => cluster.addNodePool('p', { flavor: Flavor.named('m1'), registryMirrors: [{ registry: 'docker.io', mirrorUrl: 'https://n' }] })))
     .toMatch(/registryMirrors = "docker.io": is mirrored by the cluster already/);
 });
+
+describe.each(PAIRS)('an API server port other than 6443 (%s)', (_pair, upstreamVersions) => {
+  test('CAPO\'s load balancer port, and each API server listening on it (kubeadm bindPort)', () => {
+    const { chart } = clusterChart({ upstreamVersions, apiServer: { port: 8443 } });
+    const manifests = Testing.synth(chart);
+    expect(objectOf(manifests, 'OpenStackCluster').spec.apiServerPort).toBe(8443);
+    const spec = objectOf(manifests, 'KubeadmControlPlane').spec.kubeadmConfigSpec;
+    expect(spec.initConfiguration.localAPIEndpoint).toEqual({ bindPort: 8443 });
+    expect(spec.joinConfiguration.controlPlane).toEqual({ localAPIEndpoint: { bindPort: 8443 } });
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+    // The default port writes nothing of the kind.
+    const plain = objectOf(Testing.synth(clusterChart({ upstreamVersions }).chart), 'KubeadmControlPlane').spec.kubeadmConfigSpec;
+    expect(plain.initConfiguration.localAPIEndpoint).toBeUndefined();
+    expect(plain.joinConfiguration.controlPlane).toBeUndefined();
+  });
+});

@@ -91,6 +91,8 @@ export interface ControlPlaneModel {
   readonly etcdExtraArgs?: ComponentArgs;
   readonly nodeConfig?: NodeConfigModel;
   readonly nodeRegistration: NodeRegistrationModel;
+  /** The port each API server listens on, when not kubeadm's 6443 (kubeadm `localAPIEndpoint.bindPort`). */
+  readonly apiServerBindPort?: number;
   readonly machineTemplate: ApiObject;
   /** Unset when none was asked for (the blog post's control plane has none). */
   readonly rollout?: {

@@ -34,3 +34,14 @@ export function extraVolumes(volumes: HostPathVolumeModel[] | undefined) {
 export function orUndefined<T extends object>(value: T): T | undefined {
   return Object.values(value).some(v => v !== undefined) ? value : undefined;
 }
+
+/**
+ * The API server's listening port in kubeadm's init and join configurations (the same in v1beta1
+ * and v1beta2), when it is not kubeadm's 6443: CAPO's load balancer sends to that port on each
+ * control plane machine.
+ */
+export function bindPort(port: number | undefined): { init: any; join: any } {
+  // JSON field names (`localAPIEndpoint`): the generated types spell it `localApiEndpoint`.
+  if (port === undefined) return { init: {}, join: {} };
+  return { init: { localAPIEndpoint: { bindPort: port } }, join: { controlPlane: { localAPIEndpoint: { bindPort: port } } } };
+}

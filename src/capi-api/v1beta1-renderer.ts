@@ -8,7 +8,7 @@ import {
   MachineHealthCheckModel, NodeConfigModel,
   NodeRegistrationModel,
 } from './models';
-import { extraVolumes, nodeConfigFields, orUndefined } from './node-config-fields';
+import { bindPort, extraVolumes, nodeConfigFields, orUndefined } from './node-config-fields';
 import { intOrString, typedObject } from './typed-object';
 
 /**
@@ -46,8 +46,8 @@ export class V1beta1Renderer extends CapiRenderer {
             scheduler: orUndefined({ extraArgs: argMap(model.schedulerExtraArgs) }),
             etcd: argMap(model.etcdExtraArgs) ? { local: { extraArgs: argMap(model.etcdExtraArgs) } } : undefined,
           },
-          initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
-          joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
+          initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).init },
+          joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).join },
         },
         machineTemplate: { infrastructureRef: objectReference(model.machineTemplate), ...deletionDurations(model.deletion) },
         replicas: model.replicas,

@@ -5,7 +5,7 @@ import {
   BootstrapTemplateModel, ClusterModel, ClusterResourceSetModel, ComponentArgs, ControlPlaneModel, MachineDeploymentModel,
   MachineHealthCheckModel, NodeRegistrationModel,
 } from './models';
-import { extraVolumes, nodeConfigFields, orUndefined } from './node-config-fields';
+import { bindPort, extraVolumes, nodeConfigFields, orUndefined } from './node-config-fields';
 import { intOrString, typedObject } from './typed-object';
 import * as v1beta2 from '../imports/v1beta2';
 
@@ -47,8 +47,8 @@ export class V1beta2Renderer extends CapiRenderer {
             scheduler: orUndefined({ extraArgs: argList(model.schedulerExtraArgs ?? {}) }),
             etcd: argList(model.etcdExtraArgs ?? {}) ? { local: { extraArgs: argList(model.etcdExtraArgs ?? {}) } } : undefined,
           },
-          initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
-          joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration) },
+          initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).init },
+          joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).join },
         },
         machineTemplate: { spec: { infrastructureRef: reference(model.machineTemplate), deletion: model.deletion && { ...model.deletion } } },
         replicas: model.replicas,

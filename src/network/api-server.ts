@@ -104,7 +104,8 @@ export interface ApiServerOptions {
 
   /**
    * Port of the API server endpoint (CAPO `apiServerPort`). CAPO uses it for the load balancer's
-   * listener and for its members, so the kube-apiservers listen on it too.
+   * listener and for its members, so each kube-apiserver listens on it too (kubeadm
+   * `localAPIEndpoint.bindPort`, written by the cluster when it is not 6443).
    * @default 6443
    */
   readonly port?: number;
