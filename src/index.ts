@@ -8,7 +8,7 @@ export type { ControlPlaneRolloutOptions, NodeDeletionOptions, NodePoolRolloutOp
 export * from './machine-drain-rule';
 export * from './machine-options';
 export * from './network';
-export type { ControlPlaneKubeadmOptions, KubeadmFile, NodeBootstrapOptions, NodeUser, OidcOptions } from './kubeadm-options';
+export type { ControlPlaneKubeadmOptions, EtcdDiskOptions, KubeadmFile, NodeBootstrapOptions, NodeUser, OidcOptions } from './kubeadm-options';
 export type { SecretKeyReference } from './secret-key-reference';
 export type { KubeletOptions, ResourceReservation } from './kubelet-options';
 export { AuditPolicy, PodSecurityLevel } from './control-plane-security';

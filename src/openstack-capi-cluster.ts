@@ -19,7 +19,7 @@ import * as capo from './imports/infrastructure.cluster.x-k8s.io';
 import { InputErrors } from './input-errors';
 import { isIpv4Address, Ipv4Network, overlaps, parseIpv4Cidr } from './ipv4';
 import {
-  checkExtraArgs, ControlPlaneKubeadmOptions, LIBRARY_CONTROLLER_MANAGER_ARGS, oidcArgs, resolveNodeBootstrap,
+  checkExtraArgs, ControlPlaneKubeadmOptions, ETCD_DATA_DIR, etcdDiskConfig, LIBRARY_CONTROLLER_MANAGER_ARGS, oidcArgs, resolveNodeBootstrap,
 } from './kubeadm-options';
 import { kubeletNodeRegistration } from './kubelet-registration';
 import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
@@ -390,7 +390,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     const deletion = resolveDeletion(errors, 'controlPlaneDeletion', props.controlPlaneDeletion);
     this.registryMirrors = props.registryMirrors ?? [];
     this.controlPlaneAvailabilityZones = props.controlPlaneAvailabilityZones ? [...props.controlPlaneAvailabilityZones] : undefined;
-    const kubeadm = resolveControlPlaneKubeadm(errors, props.controlPlaneKubeadm, registryMirrorFiles(errors, 'registryMirrors', props.registryMirrors));
+    const kubeadm = resolveControlPlaneKubeadm(errors, props.controlPlaneKubeadm, registryMirrorFiles(errors, 'registryMirrors', props.registryMirrors),
+      (props.controlPlaneMachine?.additionalBlockDevices ?? []).some(d => d?.storageType === 'Volume'));
     errors.throwIfAny();
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
@@ -432,6 +433,7 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
       apiServerExtraVolumes: kubeadm.apiServerExtraVolumes,
       schedulerExtraArgs: kubeadm.schedulerExtraArgs,
       etcdExtraArgs: kubeadm.etcdExtraArgs,
+      etcdDataDir: kubeadm.etcdDataDir,
       nodeConfig: kubeadm.nodeConfig,
       nodeRegistration: kubeletNodeRegistration({ nodeName: this.nodeName }),
       // CAPO's apiServerPort is its load balancer's listener and members' port: each API server
@@ -707,11 +709,13 @@ function checkClusterProps(
 }
 
 /** The control plane's kubeadm configuration, checked: the user's flags never replace the library's or OIDC's. */
-function resolveControlPlaneKubeadm(errors: InputErrors, options: ControlPlaneKubeadmOptions | undefined, mirrorFiles: KubeadmFileModel[]) {
+function resolveControlPlaneKubeadm(errors: InputErrors, options: ControlPlaneKubeadmOptions | undefined, mirrorFiles: KubeadmFileModel[],
+  hasVolume: boolean) {
   const prop = 'controlPlaneKubeadm';
   const given = options ?? {};
   const extra = [
     'apiServerExtraArgs', 'controllerManagerExtraArgs', 'schedulerExtraArgs', 'etcdExtraArgs', 'oidc', 'audit', 'podSecurity', 'secretsEncryption',
+    'etcdDisk',
   ];
   const userConfig = resolveNodeBootstrap(errors, prop, options, extra);
   const security = controlPlaneSecurity(errors, prop, given);
@@ -722,8 +726,10 @@ function resolveControlPlaneKubeadm(errors: InputErrors, options: ControlPlaneKu
   for (const path of security.files.map(f => f.path)) {
     errors.check(!(userConfig?.files ?? []).some(f => f.path === path), `${prop}.files`, path, 'is written by the library (audit, Pod Security or encryption)');
   }
+  const etcdDisk = etcdDiskConfig(errors, `${prop}.etcdDisk`, given.etcdDisk, hasVolume);
   return {
-    nodeConfig: userConfig || files.length > 0 ? { ...userConfig, files } : undefined,
+    nodeConfig: userConfig || files.length > 0 || etcdDisk ? { ...userConfig, files, ...etcdDisk } : undefined,
+    etcdDataDir: etcdDisk ? ETCD_DATA_DIR : undefined,
     apiServerExtraArgs: { ...libraryArgs, ...apiServer },
     apiServerExtraVolumes: security.apiServerVolumes,
     controllerManagerExtraArgs: checkExtraArgs(errors, `${prop}.controllerManagerExtraArgs`, given.controllerManagerExtraArgs, LIBRARY_CONTROLLER_MANAGER_ARGS),

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
-import { Flavor, OpenStackCapiClusterProps, PodSecurityLevel, SchemaValidator } from '../src';
+import { BlockDevice, Flavor, OpenStackCapiClusterProps, PodSecurityLevel, SchemaValidator } from '../src';
 import { args, PAIRS } from './api-views';
 import { clusterChart, errorOf, objectOf } from './fixtures';
 
@@ -227,4 +227,29 @@ describe.each(PAIRS)('an API server port other than 6443 (%s)', (_pair, upstream
     expect(plain.initConfiguration.localAPIEndpoint).toBeUndefined();
     expect(plain.joinConfiguration.controlPlane).toBeUndefined();
   });
+});
+
+describe.each(PAIRS)('etcd on a volume of its own (%s)', (_pair, upstreamVersions) => {
+  test('the volume is partitioned, formatted, mounted, and etcd\'s data directory is on it', () => {
+    const { chart } = clusterChart({
+      upstreamVersions,
+      controlPlaneMachine: { additionalBlockDevices: [BlockDevice.volume('etcd', 20)] },
+      controlPlaneKubeadm: { etcdDisk: {} },
+    });
+    const manifests = Testing.synth(chart);
+    const spec = objectOf(manifests, 'KubeadmControlPlane').spec.kubeadmConfigSpec;
+    expect(spec.diskSetup).toEqual({
+      partitions: [{ device: '/dev/vdb', layout: true, tableType: 'gpt' }],
+      filesystems: [{ device: '/dev/vdb1', filesystem: 'ext4', label: 'etcd_disk' }],
+    });
+    expect(spec.mounts).toEqual([['LABEL=etcd_disk', '/var/lib/etcddisk']]);
+    expect(spec.clusterConfiguration.etcd.local.dataDir).toBe('/var/lib/etcddisk/etcd');
+    expect(objectOf(manifests, 'OpenStackMachineTemplate').spec.template.spec.additionalBlockDevices[0].name).toBe('etcd');
+    expect(new SchemaValidator({ versions: upstreamVersions }).validate(manifests)).toEqual([]);
+  });
+});
+
+test('an etcd disk without a volume for it is refused', () => {
+  expect(errorOf(() => clusterChart({ controlPlaneKubeadm: { etcdDisk: { device: '/dev/vdc' } } })))
+    .toMatch(/controlPlaneKubeadm.etcdDisk = \{"device":"\/dev\/vdc"\}: needs a volume for etcd in controlPlaneMachine.additionalBlockDevices/);
 });

@@ -89,6 +89,8 @@ export interface ControlPlaneModel {
   readonly apiServerExtraVolumes?: HostPathVolumeModel[];
   readonly schedulerExtraArgs?: ComponentArgs;
   readonly etcdExtraArgs?: ComponentArgs;
+  /** etcd's data directory, when not kubeadm's `/var/lib/etcd`. */
+  readonly etcdDataDir?: string;
   readonly nodeConfig?: NodeConfigModel;
   readonly nodeRegistration: NodeRegistrationModel;
   /** The port each API server listens on, when not kubeadm's 6443 (kubeadm `localAPIEndpoint.bindPort`). */

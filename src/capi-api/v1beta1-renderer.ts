@@ -44,7 +44,9 @@ export class V1beta1Renderer extends CapiRenderer {
             apiServer: orUndefined({ extraArgs: argMap(model.apiServerExtraArgs), extraVolumes: extraVolumes(model.apiServerExtraVolumes) }),
             controllerManager: { extraArgs: { ...model.controllerManagerExtraArgs } },
             scheduler: orUndefined({ extraArgs: argMap(model.schedulerExtraArgs) }),
-            etcd: argMap(model.etcdExtraArgs) ? { local: { extraArgs: argMap(model.etcdExtraArgs) } } : undefined,
+            etcd: orUndefined({ extraArgs: argMap(model.etcdExtraArgs), dataDir: model.etcdDataDir }) && {
+              local: { extraArgs: argMap(model.etcdExtraArgs), dataDir: model.etcdDataDir },
+            },
           },
           initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).init },
           joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).join },

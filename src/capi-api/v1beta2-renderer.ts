@@ -45,7 +45,9 @@ export class V1beta2Renderer extends CapiRenderer {
             apiServer: orUndefined({ extraArgs: argList(model.apiServerExtraArgs ?? {}), extraVolumes: extraVolumes(model.apiServerExtraVolumes) }),
             controllerManager: { extraArgs: argList(model.controllerManagerExtraArgs) },
             scheduler: orUndefined({ extraArgs: argList(model.schedulerExtraArgs ?? {}) }),
-            etcd: argList(model.etcdExtraArgs ?? {}) ? { local: { extraArgs: argList(model.etcdExtraArgs ?? {}) } } : undefined,
+            etcd: orUndefined({ extraArgs: argList(model.etcdExtraArgs ?? {}), dataDir: model.etcdDataDir }) && {
+              local: { extraArgs: argList(model.etcdExtraArgs ?? {}), dataDir: model.etcdDataDir },
+            },
           },
           initConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).init },
           joinConfiguration: { nodeRegistration: nodeRegistration(model.nodeRegistration), ...bindPort(model.apiServerBindPort).join },
