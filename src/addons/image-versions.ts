@@ -32,13 +32,14 @@ export const OPENSTACK_CCM_IMAGES: { [minor: string]: string } = {
  * The image for the cluster's Kubernetes minor, or a problem: the rule to report when the minor is
  * not in the table. Returns undefined image for an unparsable version (the cluster reports that).
  */
-export function imageForMinor(table: { [minor: string]: string }, kubernetesVersion: string, what: string): { image?: string; problem?: string } {
+export function imageForMinor(table: { [minor: string]: string }, kubernetesVersion: string, what: string,
+  prop = 'image'): { image?: string; problem?: string } {
   if (!parseKubernetesVersion(kubernetesVersion)) return {};
   const minor = kubernetesMinor(kubernetesVersion);
   const image = table[minor];
   if (image) return { image };
   return {
-    problem: `has no known ${what} image for Kubernetes ${minor} (known: ${Object.keys(table).join(', ')}): set the image prop to a pinned image built for ${minor}`,
+    problem: `has no known ${what} image for Kubernetes ${minor} (known: ${Object.keys(table).join(', ')}): set ${prop} to a pinned image built for ${minor}`,
   };
 }
 
@@ -53,7 +54,7 @@ export function resolveImage(errors: InputErrors, prop: string, given: string | 
     if (problem) errors.add(prop, given, problem);
     return given;
   }
-  const { image, problem } = imageForMinor(table, kubernetesVersion, what);
+  const { image, problem } = imageForMinor(table, kubernetesVersion, what, prop);
   if (problem) errors.add(prop, undefined, problem);
   return image ?? '';
 }

@@ -331,7 +331,7 @@ describe('CalicoBootstrapJob', () => {
     expect(message).toMatch(/test\/Calico: backoffLimit = -1: must be an integer from 0 to 100/);
     const old = clusterChart({ kubernetesVersion: 'v1.34.1' });
     expect(errorOf(() => new CalicoBootstrapJob(old.chart, 'Calico', { cluster: old.cluster })))
-      .toMatch(/kubectlImage = undefined: has no known kubectl image for Kubernetes 1.34 \(known: .*\): set the image prop/);
+      .toMatch(/kubectlImage = undefined: has no known kubectl image for Kubernetes 1.34 \(known: .*\): set kubectlImage to a pinned image built for 1.34/);
     expect(() => new CalicoBootstrapJob(old.chart, 'Calico2', { cluster: old.cluster, kubectlImage: 'docker.io/alpine/k8s:1.34.1' })).not.toThrow();
   });
 
