@@ -171,16 +171,41 @@ export abstract class IdOrNameReference {
   }
 }
 
+/**
+ * What the library knows of a server group that it cannot read from the cloud: its policy, and
+ * how many compute hosts may hold its members.
+ */
+export interface ServerGroupOptions {
+  /**
+   * The group's policy, as created (`openstack server group create --policy ...`). With
+   * `anti-affinity`, Nova refuses a server when every host already holds a member: the machines
+   * of the group (at full size, rollout surge included) must not outnumber `hosts`.
+   * @default - unknown: no check
+   */
+  readonly antiAffinity?: boolean;
+  /**
+   * Compute hosts the group's servers can land on (e.g. the hosts of their availability zones).
+   * @default - unknown: no check
+   */
+  readonly hosts?: number;
+}
+
 /** A Nova server group (CAPO `serverGroup`), e.g. one with an anti-affinity policy. */
 export class ServerGroup extends IdOrNameReference {
   /** The server group with this id (UUID). */
-  public static fromId(id: string): ServerGroup {
-    return new ServerGroup('id', id);
+  public static fromId(id: string, options: ServerGroupOptions = {}): ServerGroup {
+    return new ServerGroup('id', id, options);
   }
 
   /** The server group named exactly `name` (it must be the only one). */
-  public static fromName(name: string): ServerGroup {
-    return new ServerGroup('name', name);
+  public static fromName(name: string, options: ServerGroupOptions = {}): ServerGroup {
+    return new ServerGroup('name', name, options);
+  }
+
+  private constructor(kind: string, value: string,
+    /** What is known of the group's policy and hosts. */
+    public readonly options: ServerGroupOptions) {
+    super(kind, value);
   }
 }
 

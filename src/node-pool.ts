@@ -14,7 +14,7 @@ import { kubeletSkewProblem, KUBERNETES_VERSION_RULE, parseKubernetesVersion } f
 import { checkMachineOptions, POOL_MACHINE_PROPS } from './machine/machine-rules';
 import { DEPLOYMENT_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
-import { MachineOptions } from './machine-options';
+import { MachineOptions, ServerGroup } from './machine-options';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { NodeTaint, TaintEffect } from './node-taint';
@@ -231,6 +231,10 @@ export class NodePool extends Construct {
   public readonly bootstrapTemplate: ApiObject;
   /** The most machines the pool runs: its autoscaling maximum, or its replicas. */
   public readonly maxReplicas: number;
+  /** The most machines the pool has at once: `maxReplicas` and, while it rolls, its surge. */
+  public readonly maxMachines: number;
+  /** The server group of the pool's servers, when it has one. */
+  public readonly serverGroup?: ServerGroup;
   /** The labels the nodes register with (the pool's, and the GPU label for GPU flavors). */
   public readonly nodeLabels: { [key: string]: string };
   /** The pool's `MachineHealthCheck`, unless health checks are off. */
@@ -287,6 +291,9 @@ export class NodePool extends Construct {
     poolsByCluster.set(cluster, [...NodePool.of(cluster), this]);
 
     this.maxReplicas = props.autoscaling?.maxSize ?? props.replicas ?? 1;
+    const surge = rollout?.strategy === 'OnDelete' ? 0 : rollout?.maxSurge ?? 1;
+    this.maxMachines = this.maxReplicas + surge;
+    this.serverGroup = props.machine?.serverGroup;
     this.nodeLabels = { ...gpuLabel(props.flavor), ...labels };
     const skewed = props.kubernetesVersion !== undefined && minorOf(props.kubernetesVersion) !== minorOf(cluster.kubernetesVersion);
     if (skewed && props.allowMinorVersionSkew) {

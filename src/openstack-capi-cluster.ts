@@ -27,7 +27,7 @@ import { checkMachineOptions, CONTROL_PLANE_MACHINE_PROPS } from './machine/mach
 import { MachineDrainRule, MachineDrainRuleOptions } from './machine-drain-rule';
 import { CONTROL_PLANE_NAME_LABEL, machineHealthCheck } from './machine-health-check';
 import { MachineImage } from './machine-image';
-import { MachineOptions } from './machine-options';
+import { MachineOptions, ServerGroup } from './machine-options';
 import { openStackMachineTemplate } from './machine-template';
 import { CLUSTER_NAME_LABEL } from './naming';
 import { ApiServerOptions, BastionOptions, ClusterNetwork } from './network';
@@ -451,6 +451,9 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     }
 
     this.node.addValidation({ validate: () => this.nodeSubnetProblems(network, controlPlaneReplicas) });
+    this.node.addValidation({
+      validate: () => this.serverGroupProblems(props.controlPlaneMachine?.serverGroup, controlPlaneReplicas + (rollout.maxSurge ?? 1)),
+    });
 
     this.clusterObject = renderer.cluster(this, 'Cluster', {
       metadata: { name: this.name, namespace: this.namespace, labels: { ...labels, ...this.selectorLabels } },
@@ -565,6 +568,33 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     errors.add(plan.nodeCidrProp, network.cidr, `has ${addresses} addresses, too few for ${machines} machines at full size and during rollouts `
       + `(control plane + 1, each pool's maximum + 1) and ${reserved} addresses Neutron and Octavia reserve${plan.extraServers ? ' (and the bastion)' : ''}: `
       + 'choose a larger subnet');
+    return errors.lines;
+  }
+
+  /**
+   * A server group with the `anti-affinity` policy holds at most one server per host: Nova refuses
+   * the next one. The machines sharing it (at full size, rollout surge included) must not outnumber
+   * the hosts the user says it can use.
+   */
+  private serverGroupProblems(controlPlaneGroup: ServerGroup | undefined, controlPlaneMachines: number): string[] {
+    const users = [
+      ...(controlPlaneGroup ? [{ group: controlPlaneGroup, machines: controlPlaneMachines, who: 'the control plane' }] : []),
+      ...this.nodePools.filter(p => p.serverGroup).map(p => ({ group: p.serverGroup!, machines: p.maxMachines, who: `pool "${p.name}"` })),
+    ];
+    const errors = new InputErrors(this);
+    const byGroup = new Map<string, typeof users>();
+    for (const user of users) {
+      const key = `${user.group.kind}:${user.group.value}`;
+      byGroup.set(key, [...(byGroup.get(key) ?? []), user]);
+    }
+    for (const group of byGroup.values()) {
+      const { antiAffinity, hosts } = group[0].group.options ?? {};
+      const machines = group.reduce((sum, u) => sum + u.machines, 0);
+      if (antiAffinity && hosts !== undefined && machines > hosts) {
+        errors.add('serverGroup', group[0].group.value, `has anti-affinity over ${hosts} hosts, but ${group.map(u => `${u.who} (${u.machines})`).join(' and ')} `
+          + `can run ${machines} machines in it at once (at full size and during rollouts): Nova would refuse the ${hosts + 1}th; use soft-anti-affinity or more hosts`);
+      }
+    }
     return errors.lines;
   }
 

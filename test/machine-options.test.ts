@@ -313,3 +313,23 @@ describe('ephemeral-disk capacity for the cluster-autoscaler', () => {
     expect(capacityAnnotations(Flavor.named('m1.large'), {}, [], { rootVolume: { sizeGiB: 100 } })).toEqual({});
   });
 });
+
+describe('server groups with anti-affinity', () => {
+  test('more machines than hosts (full size and rollout surge) are refused; soft or unknown policies are not checked', () => {
+    const strict = ServerGroup.fromName('cp', { antiAffinity: true, hosts: 3 });
+    const synth = (overrides: any) => {
+      const { chart } = clusterChart({ controlPlaneMachine: { serverGroup: strict }, ...overrides });
+      return () => Testing.synth(chart);
+    };
+    // 3 control plane machines and one of surge on 3 hosts.
+    expect(errorOf(synth({}))).toMatch(/serverGroup = "cp": has anti-affinity over 3 hosts, but the control plane \(4\) can run 4 machines in it at once/);
+    expect(synth({ controlPlaneRollout: { maxSurge: 0 } })).not.toThrow();
+    const { chart, cluster } = clusterChart({ controlPlaneRollout: { maxSurge: 0 } });
+    const workers = ServerGroup.fromName('workers', { antiAffinity: true, hosts: 5 });
+    cluster.addNodePool('a', { flavor: WORKER_FLAVOR, replicas: 2, machine: { serverGroup: workers } });
+    cluster.addNodePool('b', { flavor: WORKER_FLAVOR, replicas: 2, machine: { serverGroup: workers } });
+    expect(errorOf(() => Testing.synth(chart))).toMatch(/serverGroup = "workers": has anti-affinity over 5 hosts, but pool "a" \(3\) and pool "b" \(3\) can run 6 machines/);
+    const soft = clusterChart({ controlPlaneMachine: { serverGroup: ServerGroup.fromName('cp') } });
+    expect(() => Testing.synth(soft.chart)).not.toThrow();
+  });
+});
