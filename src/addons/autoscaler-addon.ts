@@ -198,6 +198,7 @@ export class AutoscalerAddon extends WorkloadAddon {
         args: this.args,
         // The workload cluster's admin kubeconfig, maintained by CAPI.
         kubeconfig: { secretName: `${cluster.name}-kubeconfig`, key: 'value', dir: kubeconfigDir },
+        inWorkloadCluster: false,
       }));
       return;
     }
@@ -215,6 +216,7 @@ export class AutoscalerAddon extends WorkloadAddon {
       image: this.image,
       args: this.args,
       kubeconfig: { secretName: kubeconfig!.secretName, key: kubeconfig!.key ?? 'value', dir: kubeconfigDir },
+      inWorkloadCluster: true,
     }));
     this.addon = this.deliver(props, 'cluster-autoscaler', kubeconfig!.resourceSetSecretName ? [kubeconfig!.resourceSetSecretName] : []);
   }
@@ -266,6 +268,8 @@ function deployment(options: {
   image: string;
   args: string[];
   kubeconfig: { secretName: string; key: string; dir: string };
+  /** In the workload cluster: on a control plane node, as a critical system pod. */
+  inWorkloadCluster: boolean;
 }): k8s.KubeDeploymentProps {
   return {
     metadata: { name: options.name, namespace: options.namespace, labels: options.labels },
@@ -278,6 +282,13 @@ function deployment(options: {
           serviceAccountName: options.serviceAccountName,
           terminationGracePeriodSeconds: 10,
           tolerations: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane' }],
+          // In the workload cluster, on a control plane node: a kube-system pod on a worker would
+          // keep that worker's pool from scaling down to zero (the autoscaler does not remove a
+          // node with kube-system pods by default, its FAQ). Evicted last, as the Helm chart does.
+          ...(options.inWorkloadCluster ? {
+            nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+            priorityClassName: 'system-cluster-critical',
+          } : {}),
           containers: [{
             name: UPSTREAM_NAME,
             image: options.image,
@@ -285,6 +296,9 @@ function deployment(options: {
             command: ['/cluster-autoscaler'],
             args: options.args,
             env: [{ name: 'CAPI_VERSION', value: AUTOSCALER_CAPI_VERSION }],
+            // Requests only: a memory limit would kill it as the cluster grows (about 300 MiB for
+            // hundreds of nodes); the scheduler still reserves what it needs.
+            resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('300Mi') } },
             volumeMounts: [{ name: 'kubeconfig', mountPath: options.kubeconfig.dir, readOnly: true }],
           }],
           volumes: [{

@@ -45,6 +45,11 @@ describe('AutoscalerAddon in the management cluster (default)', () => {
     // The pinned autoscalers read v1beta1 (served by every pinned CAPI release): with v1beta2, they
     // cannot find the machine template when scaling from zero (kubernetes/autoscaler#8330).
     expect(container.env).toEqual([{ name: 'CAPI_VERSION', value: 'v1beta1' }]);
+    // Requests, no limit (a memory limit would kill it as the cluster grows).
+    expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '300Mi' } });
+    // In the management cluster its placement is the management cluster's business.
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.priorityClassName).toBeUndefined();
     expect(addon.addon).toBeUndefined();
     expect(manifests.filter(m => m.kind === 'ClusterResourceSet')).toEqual([]);
   });
@@ -123,6 +128,10 @@ describe('AutoscalerAddon in the workload cluster', () => {
     ]);
     expect(pod.volumes).toEqual([{ name: 'kubeconfig', secret: { secretName: 'management-kubeconfig', items: [{ key: 'value', path: 'value' }] } }]);
     expect(pod.containers[0].env).toEqual([{ name: 'CAPI_VERSION', value: 'v1beta1' }]);
+    // On a control plane node: on a worker, its kube-system pod would keep that pool from scaling to zero.
+    expect(pod.nodeSelector).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
+    expect(pod.priorityClassName).toBe('system-cluster-critical');
+    expect(pod.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '300Mi' } });
   });
 
   test('the management-cluster Role for the kubeconfig\'s identity is in the output too', () => {
