@@ -107,6 +107,8 @@ export interface CalicoBootstrapJobProps extends CalicoBootstrapJobOptions {
 }
 
 const NAMESPACE = 'kube-system';
+/** kubectl applying Calico's manifest: requests only, so a small first node still fits it. */
+const JOB_RESOURCES = { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') } };
 const CALICO_PROP_NAMES = ['calicoVersion', 'encapsulation', 'manifestUrl', 'manifestSha256', 'kubectlImage', 'backoffLimit'];
 const SERVICE_ACCOUNT = 'calico-bootstrap';
 
@@ -260,6 +262,8 @@ export class CalicoBootstrapJob extends WorkloadAddon {
         metadata: { labels: { 'app.kubernetes.io/name': 'calico-bootstrap' } },
         spec: {
           serviceAccountName: SERVICE_ACCOUNT,
+          // Nothing else runs before the CNI: scheduled first, as Calico's own pods are critical.
+          priorityClassName: 'system-cluster-critical',
           restartPolicy: 'OnFailure',
           // No pod network before Calico runs; the node's resolver reaches the manifest URL.
           hostNetwork: true,
@@ -273,6 +277,7 @@ export class CalicoBootstrapJob extends WorkloadAddon {
             name: 'wait-for-api-server',
             image: this.kubectlImage,
             imagePullPolicy: 'IfNotPresent',
+            resources: JOB_RESOURCES,
             command: ['/bin/sh', '-c', WAIT_FOR_API_SERVER_SCRIPT],
             env: [{ name: 'HOME', value: '/tmp' }],
           }],
@@ -280,6 +285,7 @@ export class CalicoBootstrapJob extends WorkloadAddon {
             name: 'apply-calico',
             image: this.kubectlImage,
             imagePullPolicy: 'IfNotPresent',
+            resources: JOB_RESOURCES,
             command: ['/bin/sh', '-c', CALICO_APPLY_SCRIPT],
             env,
           }],

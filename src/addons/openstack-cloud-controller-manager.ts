@@ -55,9 +55,9 @@ const CLOUD_CONFIG_SECRET = 'cloud-config';
  * with credentials by reference, the ClusterResourceSet lists a resource-set Secret you create
  * (`cloudConfigSecretName`) with the `cloud.conf` of {@link cloudConf}.
  *
- * Differences from the upstream manifest: the image follows the cluster's minor, and
+ * Differences from the upstream manifest: the image follows the cluster's minor,
  * `CLUSTER_NAME` is the cluster's name (upstream: "kubernetes") so that load balancers of two
- * clusters in one project get distinct names.
+ * clusters in one project get distinct names, and the pods are `system-cluster-critical`.
  */
 export class OpenStackCloudControllerManager extends WorkloadAddon {
   /** The ClusterResourceSet delivering the cloud controller manager. */
@@ -170,6 +170,9 @@ function addDaemonSet(chart: Construct, image: string, clusterName: string): voi
             { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
           ],
           serviceAccountName: 'cloud-controller-manager',
+          // Nodes stay uninitialized (and unschedulable) without it: scheduled and evicted as the
+          // cluster's other critical controllers (upstream sets no priority class).
+          priorityClassName: 'system-cluster-critical',
           containers: [{
             name: 'openstack-cloud-controller-manager',
             image,

@@ -354,3 +354,11 @@ describe('CalicoBootstrapJob', () => {
 test('sh, sed, grep, sha256sum and cut are available to run the script', () => {
   expect(execFileSync('/bin/sh', ['-c', 'for c in sed grep sha256sum cut; do command -v $c; done'], { encoding: 'utf8' }).trim().split('\n')).toHaveLength(4);
 });
+
+test('the Job is scheduled first (system-cluster-critical) and requests little', () => {
+  const pod = only(calico().objects, 'Job').spec.template.spec;
+  expect(pod.priorityClassName).toBe('system-cluster-critical');
+  for (const container of [...pod.initContainers, ...pod.containers]) {
+    expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
+  }
+});

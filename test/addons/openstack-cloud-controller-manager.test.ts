@@ -34,12 +34,15 @@ describe('OpenStackCloudControllerManager', () => {
     }
   });
 
-  test('the DaemonSet is the upstream one, but for the pinned image of the cluster\'s minor and the cluster name', () => {
+  test('the DaemonSet is the upstream one, but for the pinned image of the cluster\'s minor, the cluster name and its priority class', () => {
     const { objects, addon } = ccm();
     const expected = only(upstream, 'DaemonSet');
     const container = expected.spec.template.spec.containers[0];
     container.image = 'registry.k8s.io/provider-os/openstack-cloud-controller-manager:v1.32.1';
     container.env.find((e: any) => e.name === 'CLUSTER_NAME').value = 'demo';
+    // A critical controller: nodes stay uninitialized without it (upstream sets no priority class).
+    expect(expected.spec.template.spec.priorityClassName).toBeUndefined();
+    expected.spec.template.spec.priorityClassName = 'system-cluster-critical';
     expect(only(objects, 'DaemonSet')).toEqual(expected);
     expect(addon.image).toBe(container.image);
     // Tolerations: a fresh control plane node, still uninitialized.
