@@ -9,7 +9,7 @@ import { InputErrors } from '../input-errors';
 import { kubernetesMinor, parseKubernetesVersion } from '../kubernetes-version';
 import { NodePool } from '../node-pool';
 import { isDns1123Subdomain, labelValueProblem } from '../rules';
-import { CLOUD_CONFIG_DIR, cloudConf } from './cloud-conf';
+import { addInlineCloudConfigSecret, CLOUD_CONFIG_DIR, cloudConf, userCloudConfigSecretName } from './cloud-conf';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { CINDER_CSI_PLUGIN_IMAGES, CINDER_CSI_SIDECAR_IMAGES, CsiSidecarImages, resolveImage } from './image-versions';
 import { WorkloadAddon } from './workload-addon';
@@ -239,11 +239,7 @@ export class CinderCsiDriver extends WorkloadAddon {
     this.ignoreVolumeAz = props.ignoreVolumeAz === true;
     this.storageClasses = checkStorageClasses(errors, props.storageClasses ?? DEFAULT_STORAGE_CLASSES, this.ignoreVolumeAz);
     const snapshots = checkSnapshots(errors, props.volumeSnapshots);
-    const inline = cluster.credentials.cloudsYaml !== undefined;
-    if (!inline) {
-      this.cloudConfigSecretName = props.cloudConfigSecretName ?? `${cluster.name}-cinder-csi-cloud-config`;
-      errors.check(isDns1123Subdomain(this.cloudConfigSecretName), 'cloudConfigSecretName', this.cloudConfigSecretName, 'must be a DNS-1123 subdomain');
-    }
+    this.cloudConfigSecretName = userCloudConfigSecretName(errors, cluster, props.cloudConfigSecretName, `${cluster.name}-cinder-csi-cloud-config`);
     errors.throwIfAny();
 
     this.storageClassNames = this.storageClasses.map(sc => sc.name);
@@ -295,22 +291,7 @@ export class CinderCsiDriver extends WorkloadAddon {
       });
     }
 
-    if (inline) {
-      console.warn(
-        `[warning] ${this.node.path}: clouds.yaml is written into a ClusterResourceSet Secret (kube-system/${CLOUD_CONFIG_SECRET}) `
-        + 'in the synthesized output, because the cluster\'s credentials are inline. Do not commit it to Git unencrypted.',
-      );
-      new k8s.KubeSecret(this.workload, 'CloudConfig', {
-        metadata: { name: CLOUD_CONFIG_SECRET, namespace: NAMESPACE },
-        type: 'Opaque',
-        data: {
-          'cloud.conf': base64(this.cloudConf),
-          'clouds.yaml': base64(cluster.credentials.cloudsYaml!),
-          // A private CA of the OpenStack endpoints, read through ca-file in cloud.conf.
-          ...(cluster.credentials.cacert?.trim() ? { cacert: base64(cluster.credentials.cacert) } : {}),
-        },
-      });
-    }
+    addInlineCloudConfigSecret(this, this.workload, cluster, CLOUD_CONFIG_SECRET, this.cloudConf);
     this.addon = this.deliver(props, 'cinder-csi', this.cloudConfigSecretName ? [this.cloudConfigSecretName] : []);
 
     // Pools may be added after the driver: their zones are compared at synth time.
@@ -654,8 +635,4 @@ const SNAPSHOTTER_FILES = [
 function upstreamObjects(file: string): any[] {
   const text = fs.readFileSync(path.join(IMPORTS_FOLDER, 'external-snapshotter', 'v8.6.0', file), 'utf8');
   return parseAllDocuments(text).map(d => d.toJSON()).filter(o => o !== null && o !== undefined);
-}
-
-function base64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
 }

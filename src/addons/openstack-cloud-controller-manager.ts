@@ -2,8 +2,8 @@ import { k8s } from 'cdk8s-plus-30';
 import { Construct } from 'constructs';
 import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
-import { isDns1123Subdomain, isUuid } from '../rules';
-import { CLOUD_CONFIG_DIR, cloudConf } from './cloud-conf';
+import { isUuid } from '../rules';
+import { addInlineCloudConfigSecret, CLOUD_CONFIG_DIR, cloudConf, userCloudConfigSecretName } from './cloud-conf';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { OPENSTACK_CCM_IMAGES, resolveImage } from './image-versions';
 import { WorkloadAddon } from './workload-addon';
@@ -78,11 +78,7 @@ export class OpenStackCloudControllerManager extends WorkloadAddon {
     if (props.loadBalancerSubnetId !== undefined) {
       errors.check(isUuid(props.loadBalancerSubnetId), 'loadBalancerSubnetId', props.loadBalancerSubnetId, 'must be a subnet UUID');
     }
-    const inline = cluster.credentials.cloudsYaml !== undefined;
-    if (!inline) {
-      this.cloudConfigSecretName = props.cloudConfigSecretName ?? `${cluster.name}-cloud-controller-manager`;
-      errors.check(isDns1123Subdomain(this.cloudConfigSecretName), 'cloudConfigSecretName', this.cloudConfigSecretName, 'must be a DNS-1123 subdomain');
-    }
+    this.cloudConfigSecretName = userCloudConfigSecretName(errors, cluster, props.cloudConfigSecretName, `${cluster.name}-cloud-controller-manager`);
     errors.throwIfAny();
 
     this.cloudConf = cloudConf({
@@ -107,22 +103,7 @@ export class OpenStackCloudControllerManager extends WorkloadAddon {
     }
     addDaemonSet(this.workload, this.image, cluster.name);
 
-    if (inline) {
-      console.warn(
-        `[warning] ${this.node.path}: clouds.yaml is written into a ClusterResourceSet Secret (kube-system/${CLOUD_CONFIG_SECRET}) `
-        + 'in the synthesized output, because the cluster\'s credentials are inline. Do not commit it to Git unencrypted.',
-      );
-      new k8s.KubeSecret(this.workload, 'CloudConfig', {
-        metadata: { name: CLOUD_CONFIG_SECRET, namespace: NAMESPACE },
-        type: 'Opaque',
-        data: {
-          'cloud.conf': base64(this.cloudConf),
-          'clouds.yaml': base64(cluster.credentials.cloudsYaml!),
-          // A private CA of the OpenStack endpoints, read through ca-file in cloud.conf.
-          ...(cluster.credentials.cacert?.trim() ? { cacert: base64(cluster.credentials.cacert) } : {}),
-        },
-      });
-    }
+    addInlineCloudConfigSecret(this, this.workload, cluster, CLOUD_CONFIG_SECRET, this.cloudConf);
     this.addon = this.deliver(props, 'cloud-provider-openstack', this.cloudConfigSecretName ? [this.cloudConfigSecretName] : []);
   }
 }
@@ -207,8 +188,4 @@ function addDaemonSet(chart: Construct, image: string, clusterName: string): voi
       },
     },
   });
-}
-
-function base64(text: string): string {
-  return Buffer.from(text, 'utf8').toString('base64');
 }
