@@ -43,6 +43,15 @@ export interface ICapiCluster extends IConstruct {
   readonly controlPlaneAvailabilityZones?: string[];
   /** Registry mirrors of every node's containerd. */
   readonly registryMirrors: RegistryMirror[];
+  /** Number of control plane machines: add-ons that run there spread over them. */
+  readonly controlPlaneReplicas: number;
+  /** The MTU of the cluster's network, when known: the CNI's MTU derives from it. */
+  readonly networkMtu?: number;
+  /**
+   * Whether Neutron lets pod addresses out of every machine's port on the cluster network
+   * (allowed address pairs): a CNI may then send pod traffic unencapsulated.
+   */
+  readonly podCidrsAllowedOnPorts: boolean;
   /** Labels add-ons select this cluster by. */
   readonly selectorLabels: { [key: string]: string };
 }

@@ -44,10 +44,21 @@ export function openStackMachineTemplate(scope: Construct, id: string, cluster: 
           image: options.image._toSpec(),
           sshKeyName: options.sshKeyName,
           // Written as CAPO names its fields (the generated types' names may differ).
-          ...machineSpecFields(options.machine) as {},
+          ...withPodAddressPairs(cluster, machineSpecFields(options.machine)) as {},
         },
       },
     },
   });
   return nameTemplate(cluster, template, baseName);
+}
+
+/**
+ * With `podCidrsAllowedOnPorts`, the port on the cluster's network (the one without a `network`)
+ * lets the pod CIDRs out: CAPO's default port when no ports are given.
+ */
+function withPodAddressPairs(cluster: ICapiCluster, fields: { [field: string]: any }): { [field: string]: unknown } {
+  if (!cluster.podCidrsAllowedOnPorts) return fields;
+  const allowedAddressPairs = cluster.podCidrs.map(cidr => ({ ipAddress: cidr }));
+  const ports: any[] = fields.ports ?? [{}];
+  return { ...fields, ports: ports.map(port => (port.network === undefined ? { ...port, allowedAddressPairs } : port)) };
 }

@@ -168,6 +168,16 @@ export interface OpenStackCapiClusterProps {
    */
   readonly workerSecurityGroupRules?: SecurityGroupRule[];
 
+  /**
+   * Add the pod CIDRs as Neutron allowed address pairs of every machine's port on the cluster's
+   * network (CAPO port `allowedAddressPairs`; the cloud needs Neutron's `allowed-address-pairs`
+   * extension). Neutron's port security drops packets whose source address is not the port's, so
+   * a CNI that sends pod traffic between nodes unencapsulated (Calico with
+   * `CalicoEncapsulation.NONE` or a cross-subnet mode) needs it.
+   * @default false
+   */
+  readonly podCidrsAllowedOnPorts?: boolean;
+
   /** Flavor of the control plane servers. */
   readonly controlPlaneFlavor: Flavor;
 
@@ -268,7 +278,7 @@ const CLUSTER_PROP_NAMES = [
   'name', 'namespace', 'createNamespace', 'kubernetesVersion', 'podCidrs', 'serviceCidrs', 'serviceDomain',
   'apiServerLoadBalancer', 'externalNetworkId', 'nodeCidr', 'dnsNameservers', 'allowAllInClusterTraffic',
   'network', 'apiServer', 'bastion', 'controlPlaneAvailabilityZones', 'controlPlaneOmitAvailabilityZone',
-  'controlPlaneSecurityGroupRules', 'workerSecurityGroupRules',
+  'controlPlaneSecurityGroupRules', 'workerSecurityGroupRules', 'podCidrsAllowedOnPorts',
   'securityGroupRules', 'controlPlaneFlavor', 'controlPlaneReplicas', 'image', 'sshKeyName', 'nodeName',
   'credentials', 'labels', 'templateHashing', 'upstreamVersions', 'controlPlaneHealthCheck', 'controlPlaneRollout',
   'controlPlaneDeletion', 'controlPlaneKubeadm', 'controlPlaneMachine', 'registryMirrors',
@@ -342,6 +352,12 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public readonly registryMirrors: RegistryMirror[];
   /** The availability zones the control plane is spread over, when restricted. */
   public readonly controlPlaneAvailabilityZones?: string[];
+  /** Number of control plane machines. */
+  public readonly controlPlaneReplicas: number;
+  /** The MTU of the network CAPO creates, when set. */
+  public readonly networkMtu?: number;
+  /** Whether the pod CIDRs are allowed address pairs of every machine's port on the cluster's network. */
+  public readonly podCidrsAllowedOnPorts: boolean;
 
   /** The `Cluster` object, in the API version of `upstreamVersions`. */
   public readonly clusterObject: ApiObject;
@@ -383,6 +399,8 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
     errors.throwIfAny();
     const network = planClusterNetwork(errors, props, { controlPlaneReplicas, upstreamVersions: this.upstreamVersions });
     this.nodeCidr = network.nodeCidr;
+    this.networkMtu = network.mtu;
+    this.controlPlaneReplicas = controlPlaneReplicas;
     checkClusterProps(errors, this, props, { controlPlaneReplicas, network, labels });
     const healthCheck = resolveHealthCheck(errors, 'controlPlaneHealthCheck', props.controlPlaneHealthCheck,
       { minSize: controlPlaneReplicas, maxSize: controlPlaneReplicas });
@@ -396,6 +414,9 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
 
     this.selectorLabels = { [CLUSTER_NAME_LABEL]: this.name };
     this.securityGroupRules = [...(props.securityGroupRules ?? [])];
+    this.podCidrsAllowedOnPorts = props.podCidrsAllowedOnPorts ?? false;
+    errors.check(typeof this.podCidrsAllowedOnPorts === 'boolean', 'podCidrsAllowedOnPorts', props.podCidrsAllowedOnPorts, 'must be true or false');
+    errors.throwIfAny();
 
     if ((props.createNamespace ?? true) && claimNamespace(this, this.namespace)) {
       // Never pruned nor deleted by a GitOps tool: deleting the namespace deletes the credentials

@@ -6,6 +6,7 @@ import { InputErrors } from '../input-errors';
 import { isDns1123Subdomain } from '../rules';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { CLUSTER_AUTOSCALER_IMAGES, resolveImage } from './image-versions';
+import { requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
 /** Where the cluster-autoscaler runs (kubernetes/autoscaler clusterapi provider README). */
@@ -287,7 +288,7 @@ function deployment(options: {
           // node with kube-system pods by default, its FAQ). Evicted last, as the Helm chart does.
           ...(options.inWorkloadCluster ? {
             nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
-            priorityClassName: 'system-cluster-critical',
+            priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
           } : {}),
           containers: [{
             name: UPSTREAM_NAME,
@@ -298,7 +299,7 @@ function deployment(options: {
             env: [{ name: 'CAPI_VERSION', value: AUTOSCALER_CAPI_VERSION }],
             // Requests only: a memory limit would kill it as the cluster grows (about 300 MiB for
             // hundreds of nodes); the scheduler still reserves what it needs.
-            resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('300Mi') } },
+            resources: requests('100m', '300Mi'),
             volumeMounts: [{ name: 'kubeconfig', mountPath: options.kubeconfig.dir, readOnly: true }],
           }],
           volumes: [{

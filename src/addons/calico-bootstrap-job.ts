@@ -6,6 +6,7 @@ import { InputErrors } from '../input-errors';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { KUBECTL_IMAGES, resolveImage } from './image-versions';
 import { allowsNodeTraffic } from './node-traffic';
+import { requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
 /** The Calico release installed by default. */
@@ -108,7 +109,7 @@ export interface CalicoBootstrapJobProps extends CalicoBootstrapJobOptions {
 
 const NAMESPACE = 'kube-system';
 /** kubectl applying Calico's manifest: requests only, so a small first node still fits it. */
-const JOB_RESOURCES = { requests: { cpu: k8s.Quantity.fromString('50m'), memory: k8s.Quantity.fromString('64Mi') } };
+const JOB_RESOURCES = requests('50m', '64Mi');
 const CALICO_PROP_NAMES = ['calicoVersion', 'encapsulation', 'manifestUrl', 'manifestSha256', 'kubectlImage', 'backoffLimit'];
 const SERVICE_ACCOUNT = 'calico-bootstrap';
 
@@ -263,7 +264,7 @@ export class CalicoBootstrapJob extends WorkloadAddon {
         spec: {
           serviceAccountName: SERVICE_ACCOUNT,
           // Nothing else runs before the CNI: scheduled first, as Calico's own pods are critical.
-          priorityClassName: 'system-cluster-critical',
+          priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
           restartPolicy: 'OnFailure',
           // No pod network before Calico runs; the node's resolver reaches the manifest URL.
           hostNetwork: true,

@@ -12,6 +12,7 @@ import { isDns1123Subdomain, labelValueProblem } from '../rules';
 import { addInlineCloudConfigSecret, CLOUD_CONFIG_DIR, cloudConf, userCloudConfigSecretName } from './cloud-conf';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { CINDER_CSI_PLUGIN_IMAGES, CINDER_CSI_SIDECAR_IMAGES, CsiSidecarImages, resolveImage } from './image-versions';
+import { ON_CONTROL_PLANE_NODES, requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 import { IMPORTS_FOLDER } from '../validation/imports-folder';
 
@@ -206,7 +207,11 @@ const SNAPSHOT_PROPS = ['className', 'deletionPolicy', 'isDefault', 'forceCreate
  *   Reconcile) or leave it to whichever applies first (ApplyOnce);
  * - the pods name their ServiceAccount with `serviceAccountName` (upstream: the deprecated alias
  *   `serviceAccount`), and the socket volume is `emptyDir: {}` (upstream: `emptyDir:` with no value,
- *   which the API server defaults to the same).
+ *   which the API server defaults to the same);
+ * - the controller plugin and the snapshot controller run on the control plane nodes as
+ *   `system-cluster-critical` (upstream: on any node, no priority), so that no worker pool is
+ *   kept from scaling down to zero (see `ON_CONTROL_PLANE_NODES`); the node plugin is
+ *   `system-node-critical`; every container requests CPU and memory (upstream: nothing).
  */
 export class CinderCsiDriver extends WorkloadAddon {
   /** The ClusterResourceSet delivering the driver. */
@@ -275,7 +280,8 @@ export class CinderCsiDriver extends WorkloadAddon {
       this.volumeSnapshotClassName = snapshots.className ?? 'csi-cinder-snapclass';
       if (snapshots.installSnapshotController ?? true) {
         for (const file of SNAPSHOTTER_FILES) {
-          upstreamObjects(file).forEach(o => new ApiObject(this.workload, `${o.kind}-${o.metadata.namespace ?? ''}-${o.metadata.name}`, o));
+          upstreamObjects(file).map(placeSnapshotController)
+            .forEach(o => new ApiObject(this.workload, `${o.kind}-${o.metadata.namespace ?? ''}-${o.metadata.name}`, o));
         }
       }
       new ApiObject(this.workload, 'VolumeSnapshotClass', {
@@ -485,6 +491,13 @@ const cloudConfigVolume: k8s.Volume = { name: 'secret-cinderplugin', secret: { s
 const cloudConfigMount: k8s.VolumeMount = { name: 'secret-cinderplugin', mountPath: CLOUD_CONFIG_DIR, readOnly: true };
 
 /** manifests/cinder-csi-plugin/cinder-csi-controllerplugin.yaml */
+/**
+ * Requests of the CSI containers (upstream sets none): small, so that the scheduler reserves room
+ * for what a sidecar or the plugin holds at rest; no limits (see `requests`).
+ */
+const SIDECAR_REQUESTS = requests('10m', '32Mi');
+const PLUGIN_REQUESTS = requests('20m', '64Mi');
+
 function addControllerPlugin(scope: Construct, image: string, release: CinderCsiRelease, clusterName: string): void {
   const labels = { app: 'csi-cinder-controllerplugin' };
   const socketMount: k8s.VolumeMount = { name: 'socket-dir', mountPath: SOCKET };
@@ -494,6 +507,7 @@ function addControllerPlugin(scope: Construct, image: string, release: CinderCsi
     args: ['--csi-address=$(ADDRESS)', ...args],
     env: addressEnv(`${SOCKET}csi.sock`),
     imagePullPolicy: 'IfNotPresent',
+    resources: SIDECAR_REQUESTS,
     volumeMounts: [socketMount],
   });
   const s = release.sidecars;
@@ -507,6 +521,8 @@ function addControllerPlugin(scope: Construct, image: string, release: CinderCsi
         metadata: { labels },
         spec: {
           serviceAccountName: CONTROLLER_SA,
+          ...ON_CONTROL_PLANE_NODES,
+          priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
           containers: [
             sidecar('csi-attacher', s.attacher, ['--timeout=3m', '--leader-election=true', '--default-fstype=ext4']),
             sidecar('csi-provisioner', s.provisioner, [
@@ -519,6 +535,7 @@ function addControllerPlugin(scope: Construct, image: string, release: CinderCsi
               image: s.livenessProbe,
               args: ['--csi-address=$(ADDRESS)'],
               env: addressEnv(`${SOCKET}csi.sock`),
+              resources: SIDECAR_REQUESTS,
               volumeMounts: [socketMount],
             },
             {
@@ -538,6 +555,7 @@ function addControllerPlugin(scope: Construct, image: string, release: CinderCsi
                 { name: 'CLUSTER_NAME', value: clusterName },
               ],
               imagePullPolicy: 'IfNotPresent',
+              resources: PLUGIN_REQUESTS,
               ...healthz(10, 60),
               volumeMounts: [{ name: 'socket-dir', mountPath: '/csi' }, cloudConfigMount],
             },
@@ -563,6 +581,8 @@ function addNodePlugin(scope: Construct, image: string, release: CinderCsiReleas
         spec: {
           // Every node, whatever its taints: pods anywhere may mount volumes.
           tolerations: [{ operator: 'Exists' }],
+          // Pods on the node cannot mount their volumes without it.
+          priorityClassName: SystemPriorityClass.NODE_CRITICAL,
           serviceAccountName: NODE_SA,
           hostNetwork: true,
           containers: [
@@ -576,12 +596,14 @@ function addNodePlugin(scope: Construct, image: string, release: CinderCsiReleas
                 { name: 'KUBE_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
               ],
               imagePullPolicy: 'IfNotPresent',
+              resources: SIDECAR_REQUESTS,
               volumeMounts: [socketMount, { name: 'registration-dir', mountPath: '/registration' }],
             },
             {
               name: 'liveness-probe',
               image: release.sidecars.livenessProbe,
               args: ['--csi-address=/csi/csi.sock'],
+              resources: SIDECAR_REQUESTS,
               volumeMounts: [socketMount],
             },
             {
@@ -600,6 +622,7 @@ function addNodePlugin(scope: Construct, image: string, release: CinderCsiReleas
                 { name: 'CLOUD_CONFIG', value: `${CLOUD_CONFIG_DIR}/cloud.conf` },
               ],
               imagePullPolicy: 'IfNotPresent',
+              resources: PLUGIN_REQUESTS,
               ...healthz(3, 10),
               volumeMounts: [
                 socketMount,
@@ -630,6 +653,30 @@ const SNAPSHOTTER_FILES = [
   'deploy/kubernetes/snapshot-controller/rbac-snapshot-controller.yaml',
   'deploy/kubernetes/snapshot-controller/setup-snapshot-controller.yaml',
 ];
+
+/**
+ * The snapshot controller's Deployment, placed as the CSI controller: on control plane nodes, as
+ * a critical controller, with requests (upstream: anywhere, none). Other objects unchanged.
+ */
+function placeSnapshotController(o: any): any {
+  if (o.kind !== 'Deployment') return o;
+  const pod = o.spec.template.spec;
+  return {
+    ...o,
+    spec: {
+      ...o.spec,
+      template: {
+        ...o.spec.template,
+        spec: {
+          ...pod,
+          ...ON_CONTROL_PLANE_NODES,
+          priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
+          containers: pod.containers.map((c: any) => ({ ...c, resources: { requests: { cpu: '10m', memory: '64Mi' } } })),
+        },
+      },
+    },
+  };
+}
 
 /** The objects of an upstream file of external-snapshotter v8.6.0, shipped in the package's imports/. */
 function upstreamObjects(file: string): any[] {

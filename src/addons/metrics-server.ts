@@ -4,6 +4,7 @@ import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { resolveImage } from './image-versions';
+import { ON_CONTROL_PLANE_NODES, requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
 /**
@@ -34,8 +35,8 @@ export interface MetricsServerOptions extends ClusterResourceSetAddonOptions {
   /**
    * Replicas. From 2, upstream's `high-availability-1.21+` component applies: a
    * PodDisruptionBudget (`minAvailable: 1`), one replica per node (required pod anti-affinity),
-   * and rolling updates one replica at a time; the cluster then needs as many schedulable
-   * worker nodes. metrics-server's README recommends `--enable-aggregator-routing=true` on the
+   * and rolling updates one replica at a time; as it runs on control plane nodes, at most the
+   * cluster's control plane machines. metrics-server's README recommends `--enable-aggregator-routing=true` on the
    * API server with several replicas.
    * @default 1 (upstream's `components.yaml`)
    */
@@ -101,8 +102,9 @@ const UPSTREAM_ARGS: Array<[string, string | undefined]> = [
  * metrics-server's README: "Kubelet certificate needs to be signed by cluster Certificate
  * Authority (or disable certificate validation by passing `--kubelet-insecure-tls`)").
  *
- * metrics-server does not tolerate the control plane taint: it runs once a worker node exists
- * (a pool that scales from zero grows for it).
+ * It runs on the control plane nodes, tolerating their taint (upstream: on any Linux node): on a
+ * worker it would keep that worker's pool from scaling down to zero, and with every pool at zero
+ * it would wait for a worker.
  */
 export class MetricsServer extends WorkloadAddon {
   /** The ClusterResourceSet delivering metrics-server. */
@@ -122,6 +124,9 @@ export class MetricsServer extends WorkloadAddon {
     this.replicas = props.replicas ?? 1;
     errors.check(Number.isInteger(this.replicas) && this.replicas >= 1 && this.replicas <= 10, 'replicas', props.replicas,
       'must be an integer from 1 to 10');
+    const controlPlaneNodes = props.cluster.controlPlaneReplicas;
+    errors.check(!(this.replicas > controlPlaneNodes), 'replicas', props.replicas,
+      `must not exceed the cluster's ${controlPlaneNodes} control plane machines: each replica runs on a control plane node of its own (required anti-affinity)`);
     errors.checkBoolean('kubeletInsecureTls', props.kubeletInsecureTls);
     this.args = metricsServerArgs(errors, props.extraArgs, props.kubeletInsecureTls ?? true);
     errors.throwIfAny();
@@ -186,13 +191,13 @@ export class MetricsServer extends WorkloadAddon {
           spec: {
             serviceAccountName: NAME,
             volumes: [{ name: 'tmp-dir', emptyDir: {} }],
-            priorityClassName: 'system-cluster-critical',
+            priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
             containers: [{
               name: NAME,
               image: this.image,
               imagePullPolicy: 'IfNotPresent',
               args: this.args,
-              resources: { requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('200Mi') } },
+              resources: requests('100m', '200Mi'),
               ports: [{ name: 'https', containerPort: 10250, protocol: 'TCP' }],
               readinessProbe: {
                 httpGet: { path: '/readyz', port: k8s.IntOrString.fromString('https'), scheme: 'HTTPS' },
@@ -215,7 +220,8 @@ export class MetricsServer extends WorkloadAddon {
               },
               volumeMounts: [{ name: 'tmp-dir', mountPath: '/tmp' }],
             }],
-            nodeSelector: { 'kubernetes.io/os': 'linux' },
+            nodeSelector: { 'kubernetes.io/os': 'linux', ...ON_CONTROL_PLANE_NODES.nodeSelector },
+            tolerations: ON_CONTROL_PLANE_NODES.tolerations,
             ...(ha ? {
               affinity: {
                 podAntiAffinity: {

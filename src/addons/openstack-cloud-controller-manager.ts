@@ -6,6 +6,7 @@ import { isUuid } from '../rules';
 import { addInlineCloudConfigSecret, CLOUD_CONFIG_DIR, cloudConf, userCloudConfigSecretName } from './cloud-conf';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { OPENSTACK_CCM_IMAGES, resolveImage } from './image-versions';
+import { requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
 /** Options of an {@link OpenStackCloudControllerManager}. */
@@ -153,7 +154,7 @@ function addDaemonSet(chart: Construct, image: string, clusterName: string): voi
           serviceAccountName: 'cloud-controller-manager',
           // Nodes stay uninitialized (and unschedulable) without it: scheduled and evicted as the
           // cluster's other critical controllers (upstream sets no priority class).
-          priorityClassName: 'system-cluster-critical',
+          priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
           containers: [{
             name: 'openstack-cloud-controller-manager',
             image,
@@ -171,7 +172,9 @@ function addDaemonSet(chart: Construct, image: string, clusterName: string): voi
               { mountPath: '/etc/ssl/certs', name: 'ca-certs', readOnly: true },
               { mountPath: CLOUD_CONFIG_DIR, name: 'cloud-config-volume', readOnly: true },
             ],
-            resources: { requests: { cpu: k8s.Quantity.fromString('200m') } },
+            // Upstream's CPU request; memory added (upstream sets none) so that the scheduler reserves
+            // room for what it holds at rest, tens of MiB.
+            resources: requests('200m', '100Mi'),
             env: [
               { name: 'CLOUD_CONFIG', value: `${CLOUD_CONFIG_DIR}/cloud.conf` },
               { name: 'CLUSTER_NAME', value: clusterName },

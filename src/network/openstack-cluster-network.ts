@@ -62,6 +62,8 @@ export interface ClusterNetworkPlan {
   readonly nodeNetwork?: Ipv4Network;
   /** Whether CAPO creates the network. */
   readonly networkCreatedByCapo: boolean;
+  /** The MTU of the network CAPO creates, when set (`ClusterNetwork.managed({ mtu })`). */
+  readonly mtu?: number;
   /** Whether the API server sits behind a load balancer. */
   readonly apiServerLoadBalancer: boolean;
   /** The port of the API server endpoint: the kube-apiservers must listen on it. */
@@ -104,6 +106,7 @@ export function planClusterNetwork(errors: InputErrors, props: ClusterNetworkInp
     nodeCidrProp: net.nodeCidrProp,
     nodeNetwork: net.nodeNetwork,
     networkCreatedByCapo: net.managed !== undefined,
+    mtu: net.managed?.mtu,
     apiServerLoadBalancer: lb,
     apiServerPort: props.apiServer?.port ?? DEFAULT_API_SERVER_PORT,
     extraServers: bastionEnabled ? 1 : 0,

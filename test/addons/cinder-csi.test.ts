@@ -62,6 +62,19 @@ function withDifferences(workload: any, images: { [container: string]: string })
     if (volume.secret?.secretName === 'cloud-config') volume.secret.secretName = 'cinder-csi-cloud-config';
     if ('emptyDir' in volume && volume.emptyDir === null) volume.emptyDir = {};
   }
+  // Placement, priority and requests: no pool kept from scaling to zero, critical pods first.
+  for (const container of pod.containers) {
+    container.resources = container.name === 'cinder-csi-plugin'
+      ? { requests: { cpu: '20m', memory: '64Mi' } }
+      : { requests: { cpu: '10m', memory: '32Mi' } };
+  }
+  if (workload.kind === 'Deployment') {
+    pod.nodeSelector = { 'node-role.kubernetes.io/control-plane': '' };
+    pod.tolerations = [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }];
+    pod.priorityClassName = 'system-cluster-critical';
+  } else {
+    pod.priorityClassName = 'system-node-critical';
+  }
   return expected;
 }
 
@@ -354,11 +367,20 @@ describe('CinderCsiDriver: volume snapshots (optional)', () => {
     expect(addon.volumeSnapshotClassName).toBeUndefined();
   });
 
-  test('the VolumeSnapshot CRDs and the snapshot controller of external-snapshotter v8.6.0, unchanged, and a VolumeSnapshotClass', () => {
+  test('the VolumeSnapshot CRDs and the snapshot controller of external-snapshotter v8.6.0 (placed on the control plane), and a VolumeSnapshotClass', () => {
     const { objects, addon, manifests } = csi({ volumeSnapshots: {} });
-    for (const expected of snapshotter) {
+    for (const expected of snapshotter.filter(o => o.kind !== 'Deployment')) {
       expect(only(objects, expected.kind, expected.metadata.name)).toEqual(expected);
     }
+    // The controller is upstream's, placed on the control plane nodes as a critical controller, with requests.
+    const controller = structuredClone(only(snapshotter, 'Deployment'));
+    Object.assign(controller.spec.template.spec, {
+      nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+      tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+      priorityClassName: 'system-cluster-critical',
+    });
+    controller.spec.template.spec.containers[0].resources = { requests: { cpu: '10m', memory: '64Mi' } };
+    expect(only(objects, 'Deployment', 'snapshot-controller')).toEqual(controller);
     expect(snapshotter.map(o => o.kind).sort()).toEqual([
       'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'CustomResourceDefinition', 'CustomResourceDefinition',
       'Deployment', 'Role', 'RoleBinding', 'ServiceAccount',

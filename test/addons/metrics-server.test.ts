@@ -75,6 +75,15 @@ function upstreamRelease(ha: boolean): any[] {
 
 const key = (o: any) => `${o.kind}/${o.metadata.name}`;
 
+/** Upstream's Deployment placed on the control plane nodes (upstream: any Linux node), so that no pool is kept from scaling to zero. */
+function onControlPlane(deployment: any): any {
+  const pod = deployment.spec.template.spec;
+  expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+  pod.nodeSelector['node-role.kubernetes.io/control-plane'] = '';
+  pod.tolerations = [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }];
+  return deployment;
+}
+
 describe('MetricsServer', () => {
   test('the upstream release objects: same kinds and names', () => {
     expect(metricsServer().objects.map(key).sort()).toEqual(upstreamRelease(false).map(key).sort());
@@ -88,7 +97,7 @@ describe('MetricsServer', () => {
   });
 
   test('the Deployment is upstream\'s, with --kubelet-insecure-tls added and the image of the cluster\'s minor', () => {
-    const expected = only(upstreamRelease(false), 'Deployment');
+    const expected = onControlPlane(only(upstreamRelease(false), 'Deployment'));
     const container = expected.spec.template.spec.containers[0];
     container.args.push('--kubelet-insecure-tls');
 
@@ -128,7 +137,7 @@ describe('MetricsServer', () => {
     const upstream = upstreamRelease(true);
     expect(objects.map(key).sort()).toEqual(upstream.map(key).sort());
     for (const expected of upstream.filter(o => o.kind !== 'Deployment')) expect(only(objects, expected.kind, expected.metadata.name)).toEqual(expected);
-    const expected = only(upstream, 'Deployment');
+    const expected = onControlPlane(only(upstream, 'Deployment'));
     const container = expected.spec.template.spec.containers[0];
     container.args.push('--kubelet-insecure-tls');
     container.image = addon.image;
@@ -185,6 +194,11 @@ describe('MetricsServer', () => {
     expect(errorOf(() => new MetricsServer(chart, 'B', { cluster, image: 'registry.k8s.io/metrics-server/metrics-server' })))
       .toMatch(/image = .*must be pinned to a version/);
     expect(errorOf(() => new MetricsServer(chart, 'C', { cluster, replicas: 0 }))).toMatch(/replicas = 0: must be an integer from 1 to 10/);
+    // Each replica on a control plane node of its own: no more than there are.
+    const single = clusterChart({ controlPlaneReplicas: 1, apiServerLoadBalancer: false });
+    expect(errorOf(() => new MetricsServer(single.chart, 'TwoReplicas', { cluster: single.cluster, replicas: 2 })))
+      .toMatch(/replicas = 2: must not exceed the cluster's 1 control plane machines: each replica runs on a control plane node of its own/);
+    expect(new MetricsServer(chart, 'ThreeReplicas', { cluster, replicas: 3 }).replicas).toBe(3);
     expect(errorOf(() => new MetricsServer(chart, 'D', { cluster, extraArgs: { 'kubelet-insecure-tls': 'true', 'secure-port': '4443', '--v': '2' } })))
       .toMatch(/extraArgs.kubelet-insecure-tls = "true": is set by the add-on: set kubeletInsecureTls instead[^]*extraArgs.secure-port = "4443"[^]*extraArgs.--v = "2": must name a flag without its leading dashes/);
     expect(errorOf(() => new MetricsServer(chart, 'E', { cluster, kubeletInsecureTls: 'false' as any }))).toMatch(/kubeletInsecureTls = "false": must be true or false/);

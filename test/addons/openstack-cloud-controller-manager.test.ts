@@ -34,7 +34,7 @@ describe('OpenStackCloudControllerManager', () => {
     }
   });
 
-  test('the DaemonSet is the upstream one, but for the pinned image of the cluster\'s minor, the cluster name and its priority class', () => {
+  test('the DaemonSet is the upstream one, but for the pinned image of the cluster\'s minor, the cluster name, its priority class and memory request', () => {
     const { objects, addon } = ccm();
     const expected = only(upstream, 'DaemonSet');
     const container = expected.spec.template.spec.containers[0];
@@ -43,6 +43,9 @@ describe('OpenStackCloudControllerManager', () => {
     // A critical controller: nodes stay uninitialized without it (upstream sets no priority class).
     expect(expected.spec.template.spec.priorityClassName).toBeUndefined();
     expected.spec.template.spec.priorityClassName = 'system-cluster-critical';
+    // Upstream requests CPU only: a memory request reserves room for it too.
+    expect(container.resources).toEqual({ requests: { cpu: '200m' } });
+    container.resources.requests.memory = '100Mi';
     expect(only(objects, 'DaemonSet')).toEqual(expected);
     expect(addon.image).toBe(container.image);
     // Tolerations: a fresh control plane node, still uninitialized.
