@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, CiliumCni, CiliumCniOptions, CinderCsiDriver,
+  AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, CalicoOperator, CalicoOperatorOptions,
+  CiliumCni, CiliumCniOptions, CinderCsiDriver,
   CinderCsiDriverOptions, ClusterResourceSetAddon, HelmChartProxy, HelmChartProxyOptions, MetricsServer, MetricsServerOptions,
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
 } from './addons';
@@ -533,6 +534,15 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public addCalico(options: CalicoBootstrapJobOptions = {}): CalicoBootstrapJob {
     this.checkIdIsFree('addCalico()', 'Calico');
     return new CalicoBootstrapJob(this, 'Calico', { ...options, cluster: this });
+  }
+
+  /**
+   * Installs Calico with its operator, from the `tigera-operator` Helm chart by CAAPH (run in the
+   * management cluster), instead of the bootstrap Job (not both).
+   */
+  public addCalicoOperator(options: CalicoOperatorOptions = {}): CalicoOperator {
+    this.checkIdIsFree('addCalicoOperator()', 'CalicoOperator');
+    return new CalicoOperator(this, 'CalicoOperator', { ...options, cluster: this });
   }
 
   /** Installs the OpenStack cloud controller manager. */

@@ -3,9 +3,11 @@ import { Construct } from 'constructs';
 import { shortHash } from '../canonical-json';
 import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
+import { CALICO_MODES, checkCalicoNetwork } from './calico-network';
+import { CalicoEncapsulation, CalicoNetworkOptions } from './calico-options';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { KUBECTL_IMAGES, resolveImage } from './image-versions';
-import { allowsNodeTraffic } from './node-traffic';
+import { otherCniProblems } from './one-cni';
 import { requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
@@ -23,26 +25,6 @@ export const DEFAULT_CALICO_VERSION = 'v3.30.2';
  */
 export const DEFAULT_CALICO_BACKOFF_LIMIT = 20;
 
-/** How Calico carries pod traffic between nodes; each selects an upstream manifest. */
-export enum CalicoEncapsulation {
-  /**
-   * IP-in-IP with BGP (Calico's `calico.yaml`, `CALICO_IPV4POOL_IPIP: Always`): needs IP protocol 4
-   * and TCP 179 between the nodes.
-   */
-  IP_IN_IP = 'IPIP',
-  /**
-   * VXLAN without BGP (Calico's `calico-vxlan.yaml`), its pool switched from `CrossSubnet` to
-   * `Always`: needs UDP 4789 between the nodes.
-   */
-  VXLAN = 'VXLAN',
-}
-
-/** The upstream manifest of each encapsulation (`manifests/` of projectcalico/calico). */
-const MANIFESTS: { [encapsulation: string]: string } = {
-  [CalicoEncapsulation.IP_IN_IP]: 'calico.yaml',
-  [CalicoEncapsulation.VXLAN]: 'calico-vxlan.yaml',
-};
-
 /**
  * The sha256 of Calico's manifests, by release and file: computed from the byte-exact upstream
  * files in `imports/calico/<version>/manifests/` (a test recomputes them). Add a release by copying
@@ -56,20 +38,12 @@ export const CALICO_MANIFEST_DIGESTS: { [version: string]: { [manifest: string]:
 };
 
 /** Options of a {@link CalicoBootstrapJob}. */
-export interface CalicoBootstrapJobOptions extends ClusterResourceSetAddonOptions {
+export interface CalicoBootstrapJobOptions extends ClusterResourceSetAddonOptions, CalicoNetworkOptions {
   /**
    * Calico release, `vX.Y.Z`.
    * @default "v3.30.2"
    */
   readonly calicoVersion?: string;
-
-  /**
-   * How pod traffic crosses between nodes. The cluster's security group rules must let it through
-   * (unless `allowAllInClusterTraffic`): `SecurityGroupRule.calico()` for IP-in-IP,
-   * `SecurityGroupRule.calicoVxlan()` for VXLAN.
-   * @default CalicoEncapsulation.IP_IN_IP (Calico's `calico.yaml`, the blog post's)
-   */
-  readonly encapsulation?: CalicoEncapsulation;
 
   /**
    * Where the Job downloads the manifest from, e.g. a mirror for air-gapped sites. Must name the
@@ -110,35 +84,55 @@ export interface CalicoBootstrapJobProps extends CalicoBootstrapJobOptions {
 const NAMESPACE = 'kube-system';
 /** kubectl applying Calico's manifest: requests only, so a small first node still fits it. */
 const JOB_RESOURCES = requests('50m', '64Mi');
-const CALICO_PROP_NAMES = ['calicoVersion', 'encapsulation', 'manifestUrl', 'manifestSha256', 'kubectlImage', 'backoffLimit'];
+const CALICO_PROP_NAMES = ['calicoVersion', 'encapsulation', 'mtu', 'imageRegistry', 'blockSize', 'manifestUrl', 'manifestSha256', 'kubectlImage',
+  'backoffLimit'];
 const SERVICE_ACCOUNT = 'calico-bootstrap';
 
 /**
- * The Job's script:
- * - the download must have the pinned sha256 (env `CALICO_MANIFEST_SHA256`), or the Job fails;
+ * The Job's script, configured by its environment:
+ * - the download must have the pinned sha256 (`CALICO_MANIFEST_SHA256`), or the Job fails;
  * - the IPv4 pool is set by uncommenting `CALICO_IPV4POOL_CIDR` of calico-node (Calico creates
  *   its default pool from it on first start, 192.168.0.0/16 otherwise); a manifest without that
  *   comment fails the Job instead of silently keeping the default;
- * - a VXLAN pool encapsulates `Always`, not `CrossSubnet` (calico-vxlan.yaml's): CrossSubnet sends
- *   traffic within a subnet unencapsulated (Calico docs, "Overlay networking"), all nodes share one
- *   subnet, and Neutron's port security drops packets whose source address is not the port's;
+ * - the pool's encapsulation is set on calico-node (`CALICO_IPV4POOL_IPIP`,
+ *   `CALICO_IPV4POOL_VXLAN`), and optionally its block size (`CALICO_IPV4POOL_BLOCK_SIZE`, added
+ *   after the CIDR), the MTU (`veth_mtu` of the calico-config ConfigMap, `CALICO_VETH_MTU`) and
+ *   the images' registry (`docker.io` replaced by `CALICO_IMAGE_REGISTRY`);
+ * - each edit is checked: a manifest that does not have the expected lines fails the Job;
  * - server-side apply has no annotation size limit (Calico's CRDs are large) and is idempotent
  *   across retries;
  * - only then the Job drops its `cluster-admin` binding. Never fatal: a retry after a lost
  *   response would find no permission left and fail halfway.
+ * Only POSIX sh, sed and grep features, as busybox has them (the `r` command inserts the block
+ * size: `a` and newlines in replacements differ between seds).
  */
 export const CALICO_APPLY_SCRIPT = [
   'set -eu',
+  'fail() { echo "$*" >&2; exit 1; }',
   'curl -fsSL --retry 5 --retry-delay 5 -o /tmp/calico.yaml "$CALICO_MANIFEST_URL"',
   'actual=$(sha256sum /tmp/calico.yaml | cut -d " " -f 1)',
-  '[ "$actual" = "$CALICO_MANIFEST_SHA256" ] || { echo "sha256 mismatch for $CALICO_MANIFEST_URL: expected $CALICO_MANIFEST_SHA256, got $actual" >&2; exit 1; }',
-  'grep -q \'^ *# - name: CALICO_IPV4POOL_CIDR$\' /tmp/calico.yaml || { echo "CALICO_IPV4POOL_CIDR not found in $CALICO_MANIFEST_URL" >&2; exit 1; }',
-  'sed -i -e \'s|^\\( *\\)# - name: CALICO_IPV4POOL_CIDR$|\\1- name: CALICO_IPV4POOL_CIDR|\' '
-    + '-e \'s|^\\( *\\)#   value: "192.168.0.0/16"$|\\1  value: "\'"$CALICO_IPV4POOL_CIDR"\'"|\' '
-    + '-e \'/^ *- name: CALICO_IPV4POOL_VXLAN$/{n;s|^\\( *\\)value: "CrossSubnet"$|\\1value: "Always"|;}\' /tmp/calico.yaml',
-  'grep -q "value: \\"$CALICO_IPV4POOL_CIDR\\"" /tmp/calico.yaml || { echo "could not set CALICO_IPV4POOL_CIDR" >&2; exit 1; }',
-  'if grep -A 1 \'^ *- name: CALICO_IPV4POOL_VXLAN$\' /tmp/calico.yaml | grep -q CrossSubnet; then echo "could not set CALICO_IPV4POOL_VXLAN to Always" >&2; exit 1; fi',
-  'echo "applying Calico from $CALICO_MANIFEST_URL (sha256 $actual) with IPv4 pool $CALICO_IPV4POOL_CIDR"',
+  '[ "$actual" = "$CALICO_MANIFEST_SHA256" ] || fail "sha256 mismatch for $CALICO_MANIFEST_URL: expected $CALICO_MANIFEST_SHA256, got $actual"',
+  String.raw`grep -q '^ *# - name: CALICO_IPV4POOL_CIDR$' /tmp/calico.yaml || fail "CALICO_IPV4POOL_CIDR not found in $CALICO_MANIFEST_URL"`,
+  ': > /tmp/calico-block-size.yaml',
+  'if [ -n "${CALICO_IPV4POOL_BLOCK_SIZE:-}" ]; then',
+  String.raw`  indent=$(grep -m 1 '^ *# - name: CALICO_IPV4POOL_CIDR$' /tmp/calico.yaml | sed 's|#.*||')`,
+  String.raw`  printf '%s- name: CALICO_IPV4POOL_BLOCK_SIZE\n%s  value: "%s"\n' "$indent" "$indent" "$CALICO_IPV4POOL_BLOCK_SIZE" > /tmp/calico-block-size.yaml`,
+  'fi',
+  'sed -i'
+    + String.raw` -e '/^ *#   value: "192\.168\.0\.0\/16"$/r /tmp/calico-block-size.yaml'`
+    + String.raw` -e 's|^\( *\)# - name: CALICO_IPV4POOL_CIDR$|\1- name: CALICO_IPV4POOL_CIDR|'`
+    + String.raw` -e 's|^\( *\)#   value: "192.168.0.0/16"$|\1  value: "'"$CALICO_IPV4POOL_CIDR"'"|'`
+    + String.raw` -e '/^ *- name: CALICO_IPV4POOL_IPIP$/{n;s|^\( *\)value: "[A-Za-z]*"$|\1value: "'"$CALICO_IPV4POOL_IPIP"'"|;}'`
+    + String.raw` -e '/^ *- name: CALICO_IPV4POOL_VXLAN$/{n;s|^\( *\)value: "[A-Za-z]*"$|\1value: "'"$CALICO_IPV4POOL_VXLAN"'"|;}'`
+    + String.raw` -e 's|^  veth_mtu: "0"$|  veth_mtu: "'"${'$'}{CALICO_VETH_MTU:-0}"'"|'`
+    + String.raw` -e 's|^\( *image: \)docker\.io/calico/|\1'"${'$'}{CALICO_IMAGE_REGISTRY:-docker.io}"'/calico/|' /tmp/calico.yaml`,
+  String.raw`grep -q "value: \"$CALICO_IPV4POOL_CIDR\"" /tmp/calico.yaml || fail "could not set CALICO_IPV4POOL_CIDR"`,
+  String.raw`grep -A 1 '^ *- name: CALICO_IPV4POOL_IPIP$' /tmp/calico.yaml | grep -q "value: \"$CALICO_IPV4POOL_IPIP\"$" || fail "could not set CALICO_IPV4POOL_IPIP to $CALICO_IPV4POOL_IPIP"`,
+  String.raw`grep -A 1 '^ *- name: CALICO_IPV4POOL_VXLAN$' /tmp/calico.yaml | grep -q "value: \"$CALICO_IPV4POOL_VXLAN\"$" || fail "could not set CALICO_IPV4POOL_VXLAN to $CALICO_IPV4POOL_VXLAN"`,
+  String.raw`[ -z "${'$'}{CALICO_IPV4POOL_BLOCK_SIZE:-}" ] || grep -A 1 '^ *- name: CALICO_IPV4POOL_BLOCK_SIZE$' /tmp/calico.yaml | grep -q "value: \"$CALICO_IPV4POOL_BLOCK_SIZE\"$" || fail "could not set CALICO_IPV4POOL_BLOCK_SIZE"`,
+  String.raw`grep -q "^  veth_mtu: \"${'$'}{CALICO_VETH_MTU:-0}\"$" /tmp/calico.yaml || fail "could not set veth_mtu"`,
+  String.raw`[ -z "${'$'}{CALICO_IMAGE_REGISTRY:-}" ] || ! grep -q 'image: docker\.io/' /tmp/calico.yaml || fail "could not move the images to $CALICO_IMAGE_REGISTRY"`,
+  'echo "applying Calico from $CALICO_MANIFEST_URL (sha256 $actual) with IPv4 pool $CALICO_IPV4POOL_CIDR (IP-in-IP $CALICO_IPV4POOL_IPIP, VXLAN $CALICO_IPV4POOL_VXLAN)"',
   'kubectl apply --server-side --force-conflicts --field-manager=calico-bootstrap -f /tmp/calico.yaml',
   `n=0; until kubectl delete clusterrolebinding ${SERVICE_ACCOUNT} --ignore-not-found; do n=$((n + 1)); `
     + `[ "$n" -lt 5 ] || { echo "warning: could not delete ClusterRoleBinding ${SERVICE_ACCOUNT}: delete it by hand" >&2; break; }; sleep 5; done`,
@@ -187,8 +181,12 @@ export class CalicoBootstrapJob extends WorkloadAddon {
   public readonly addon: ClusterResourceSetAddon;
   /** Name of the Job in `kube-system`. */
   public readonly jobName: string;
+  /** The CNI's name, for messages. */
+  public readonly cniName = 'Calico';
   /** The encapsulation of pod traffic between nodes. */
   public readonly encapsulation: CalicoEncapsulation;
+  /** The MTU of the pods' interfaces and tunnels; 0 when Calico detects it. */
+  public readonly mtu: number;
   /** The URL the Job applies. */
   public readonly manifestUrl: string;
   /** The sha256 the downloaded manifest must have. */
@@ -203,12 +201,12 @@ export class CalicoBootstrapJob extends WorkloadAddon {
 
     const version = props.calicoVersion ?? DEFAULT_CALICO_VERSION;
     const versionOk = errors.check(/^v\d+\.\d+\.\d+$/.test(version), 'calicoVersion', version, 'must be a Calico release "vX.Y.Z", e.g. "v3.30.2"');
-    this.encapsulation = props.encapsulation ?? CalicoEncapsulation.IP_IN_IP;
-    if (!errors.check(Object.values(CalicoEncapsulation).includes(this.encapsulation), 'encapsulation', this.encapsulation,
-      'must be a CalicoEncapsulation (IP_IN_IP or VXLAN)')) {
-      errors.throwIfAny();
-    }
-    const manifest = MANIFESTS[this.encapsulation];
+    const network = checkCalicoNetwork(errors, cluster, props);
+    if (!network) errors.throwIfAny();
+    const { mode, mtu, blockSize, imageRegistry } = network!;
+    this.encapsulation = network!.encapsulation;
+    this.mtu = mtu;
+    const manifest = mode.manifest;
     this.manifestUrl = props.manifestUrl ?? `https://raw.githubusercontent.com/projectcalico/calico/${version}/manifests/${manifest}`;
     if (props.manifestUrl !== undefined) {
       const url = props.manifestUrl;
@@ -218,7 +216,7 @@ export class CalicoBootstrapJob extends WorkloadAddon {
         errors.check(segments.some(segment => segment === version || segment === `calico-${version}.yaml`), 'manifestUrl', url,
           `must be pinned: a segment of its path must be the Calico version (${version}), e.g. ".../${version}/manifests/${manifest}"`);
         const file = segments[segments.length - 1];
-        errors.check(!Object.values(MANIFESTS).includes(file) || file === manifest, 'manifestUrl', url,
+        errors.check(!MANIFEST_FILES.includes(file) || file === manifest, 'manifestUrl', url,
           `must serve ${manifest} for encapsulation ${this.encapsulation}, not ${file}`);
       }
     }
@@ -240,7 +238,6 @@ export class CalicoBootstrapJob extends WorkloadAddon {
     const backoffLimit = props.backoffLimit ?? DEFAULT_CALICO_BACKOFF_LIMIT;
     errors.check(Number.isInteger(backoffLimit) && backoffLimit >= 0 && backoffLimit <= 100, 'backoffLimit', backoffLimit,
       'must be an integer from 0 to 100');
-    checkSecurityGroupRules(errors, cluster, this.encapsulation);
 
     this.kubectlImage = resolveImage(errors, 'kubectlImage', props.kubectlImage, KUBECTL_IMAGES, cluster.kubernetesVersion, 'kubectl');
     errors.throwIfAny();
@@ -253,6 +250,11 @@ export class CalicoBootstrapJob extends WorkloadAddon {
       { name: 'CALICO_MANIFEST_URL', value: this.manifestUrl },
       { name: 'CALICO_MANIFEST_SHA256', value: this.manifestSha256 },
       { name: 'CALICO_IPV4POOL_CIDR', value: podCidr },
+      { name: 'CALICO_IPV4POOL_IPIP', value: mode.ipip },
+      { name: 'CALICO_IPV4POOL_VXLAN', value: mode.vxlan },
+      ...optionalEnv('CALICO_IPV4POOL_BLOCK_SIZE', blockSize),
+      ...optionalEnv('CALICO_VETH_MTU', mtu || undefined),
+      ...optionalEnv('CALICO_IMAGE_REGISTRY', imageRegistry),
       { name: 'HOME', value: '/tmp' },
     ];
     const spec: k8s.JobSpec = {
@@ -296,40 +298,14 @@ export class CalicoBootstrapJob extends WorkloadAddon {
     this.jobName = `calico-bootstrap-${shortHash(spec)}`;
     new k8s.KubeJob(this.workload, 'Job', { metadata: { name: this.jobName, namespace: NAMESPACE }, spec });
     this.addon = this.deliver(props, 'calico');
+    this.node.addValidation({ validate: () => otherCniProblems(this) });
   }
 }
 
-/** Traffic Calico sends between nodes, and the ready-made rule allowing it. */
-interface NodeTraffic {
-  readonly what: string;
-  readonly protocols: string[];
-  readonly port?: number;
-  readonly rule: string;
+/** The upstream manifests the encapsulations select. */
+const MANIFEST_FILES: string[] = [...new Set(Object.values(CALICO_MODES).map(mode => mode.manifest))];
+
+/** An env var of the Job when the value is set; none otherwise (the script has a default). */
+function optionalEnv(name: string, value: string | number | undefined): k8s.EnvVar[] {
+  return value === undefined ? [] : [{ name, value: String(value) }];
 }
-
-/** What each encapsulation sends between nodes (Calico docs, "Network requirements"). */
-const NODE_TRAFFIC: { [encapsulation: string]: NodeTraffic[] } = {
-  [CalicoEncapsulation.IP_IN_IP]: [
-    { what: 'BGP (TCP 179)', protocols: ['tcp', '6'], port: 179, rule: 'SecurityGroupRule.calicoBgp()' },
-    { what: 'IP-in-IP (IP protocol 4)', protocols: ['4', 'ipip'], rule: 'SecurityGroupRule.calicoIpInIp()' },
-  ],
-  [CalicoEncapsulation.VXLAN]: [
-    { what: 'VXLAN (UDP 4789)', protocols: ['udp', '17'], port: 4789, rule: 'SecurityGroupRule.calicoVxlan()' },
-  ],
-};
-
-/**
- * Refuses an encapsulation the cluster's security groups block. `allowAllInClusterTraffic` lets
- * everything through between control plane and worker nodes (CAPO `getSGControlPlaneAllowAll` /
- * `getSGWorkerAllowAll`, pkg/cloud/services/networking/securitygroups_rules.go); otherwise an
- * ingress rule from every node must allow each kind of traffic.
- */
-function checkSecurityGroupRules(errors: InputErrors, cluster: ICapiCluster, encapsulation: CalicoEncapsulation): void {
-  if (cluster.allowAllInClusterTraffic) return;
-  const rules = cluster.securityGroupRules ?? [];
-  const missing = NODE_TRAFFIC[encapsulation].filter(traffic => !rules.some(rule => allowsNodeTraffic(rule, traffic, cluster)));
-  errors.check(missing.length === 0, 'encapsulation', encapsulation,
-    `needs ${missing.map(t => t.what).join(' and ')} between all nodes, which the cluster's security group rules do not allow `
-    + `(allowAllInClusterTraffic is false): add ${missing.map(t => t.rule).join(' and ')} to the cluster's securityGroupRules`);
-}
-

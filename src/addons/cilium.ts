@@ -1,14 +1,15 @@
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { ICapiCluster } from '../cluster-contract';
 import { DELETE_PROTECTION } from '../gitops-annotations';
 import { InputErrors } from '../input-errors';
 import { Ipv4Network, parseIpv4Cidr } from '../ipv4';
 import { kubernetesMinor, parseKubernetesVersion } from '../kubernetes-version';
 import { ManagedSecurityGroup, SecurityGroupRule } from '../security-group-rule';
-import { CalicoBootstrapJob } from './calico-bootstrap-job';
 import { checkCluster } from './check-cluster';
+import { checkExtraValues, mergeValues } from './extra-values';
 import { HelmChartProxy, HelmOptions, HelmReconcileStrategy, HelmValues } from './helm-chart-proxy';
 import { allowsNodeTraffic } from './node-traffic';
+import { otherCniProblems } from './one-cni';
 
 /**
  * The Cilium chart version installed by default, by Kubernetes minor: Cilium 1.18 is e2e tested
@@ -153,6 +154,8 @@ export class CiliumCni extends Construct {
 
   /** The cluster whose pod network Cilium provides. */
   public readonly cluster: ICapiCluster;
+  /** The CNI's name, for messages. */
+  public readonly cniName = 'Cilium';
   /** The HelmChartProxy installing Cilium. */
   public readonly helmChartProxy: HelmChartProxy;
   /** The Cilium chart version. */
@@ -189,7 +192,8 @@ export class CiliumCni extends Construct {
     }
     errors.checkBoolean('kubeProxyReplacement', props.kubeProxyReplacement);
     const kubeProxyReplacement = props.kubeProxyReplacement ?? false;
-    const extra = checkExtraValues(errors, props.extraValues);
+    const extra = checkExtraValues(errors, props.extraValues, MANAGED_VALUES,
+      'CiliumCni: use its props (ipamMode, clusterPoolMaskSize, tunnelProtocol, kubeProxyReplacement)');
     errors.throwIfAny();
 
     const values: { [key: string]: any } = {
@@ -201,7 +205,7 @@ export class CiliumCni extends Construct {
       tunnelPort: TUNNEL_PORTS[this.tunnelProtocol],
       kubeProxyReplacement: String(kubeProxyReplacement),
     };
-    let template = HelmValues.fromObject(merge(values, extra)).valuesTemplate;
+    let template = HelmValues.fromObject(mergeValues(values, extra)).valuesTemplate;
     if (kubeProxyReplacement) {
       // Without kube-proxy, the kubernetes Service cannot route: Cilium needs the API server's own address.
       template += 'k8sServiceHost: "{{ .Cluster.spec.controlPlaneEndpoint.host }}"\nk8sServicePort: {{ .Cluster.spec.controlPlaneEndpoint.port }}\n';
@@ -225,15 +229,7 @@ export class CiliumCni extends Construct {
     // Deleting the HelmChartProxy uninstalls the release: a GitOps prune would take the pod network away.
     for (const [key, value] of Object.entries(DELETE_PROTECTION)) this.helmChartProxy.apiObject.metadata.addAnnotation(key, value);
 
-    this.node.addValidation({ validate: () => this.otherCniProblems() });
-  }
-
-  /** A cluster has one CNI: no Calico, no second Cilium. */
-  private otherCniProblems(): string[] {
-    const others = this.node.root.node.findAll().filter((c: IConstruct) => c !== this && (c as { cluster?: unknown }).cluster === this.cluster
-      && (c instanceof CalicoBootstrapJob || c instanceof CiliumCni));
-    return others.map(other => `${this.node.path}: cluster "${this.cluster.name}" also has ${other instanceof CiliumCni ? 'Cilium' : 'Calico'} `
-      + `(${other.node.path}): a cluster has one CNI${other instanceof CiliumCni ? '' : ', and Cilium replaces Calico'}: remove one`);
+    this.node.addValidation({ validate: () => otherCniProblems(this) });
   }
 }
 
@@ -244,33 +240,6 @@ function defaultVersion(errors: InputErrors, kubernetesVersion: string): string 
   errors.check(version !== undefined, 'version', undefined,
     `has no default for Kubernetes ${minor} (known: ${Object.keys(CILIUM_VERSIONS).join(', ')}): set it to a Cilium release that supports ${minor}`);
   return version ?? '';
-}
-
-function checkExtraValues(errors: InputErrors, extra: unknown): { [key: string]: any } {
-  if (extra === undefined) return {};
-  let copy: any;
-  try {
-    copy = JSON.parse(JSON.stringify(extra));
-  } catch {
-    copy = undefined;
-  }
-  if (!errors.check(typeof copy === 'object' && copy !== null && !Array.isArray(copy), 'extraValues', extra, 'must be an object of plain JSON values')) return {};
-  for (const path of MANAGED_VALUES) {
-    const value = path.split('.').reduce((object: any, key) => (typeof object === 'object' && object !== null ? object[key] : undefined), copy);
-    errors.check(value === undefined, `extraValues.${path}`, value, 'is set by CiliumCni: use its props (ipamMode, clusterPoolMaskSize, tunnelProtocol, kubeProxyReplacement)');
-  }
-  return copy;
-}
-
-/** `over` merged into `base`: objects merge, other values replace. */
-function merge(base: { [key: string]: any }, over: { [key: string]: any }): { [key: string]: any } {
-  const result = { ...base };
-  for (const [key, value] of Object.entries(over)) {
-    const current = result[key];
-    const bothObjects = [current, value].every(v => typeof v === 'object' && v !== null && !Array.isArray(v));
-    result[key] = bothObjects ? merge(current, value) : value;
-  }
-  return result;
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from './cluster-resource-set-addon';
+export * from './calico-options';
 export * from './calico-bootstrap-job';
 export * from './openstack-cloud-controller-manager';
 export * from './autoscaler-addon';
@@ -7,3 +8,4 @@ export * from './cinder-csi';
 export * from './metrics-server';
 export * from './helm-chart-proxy';
 export * from './cilium';
+export * from './calico-operator';

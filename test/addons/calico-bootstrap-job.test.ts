@@ -4,13 +4,17 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
+import { deliveredObjects, errorOf, IMPORTS, only, parseObjects } from './helpers';
 import {
   CALICO_APPLY_SCRIPT, CALICO_MANIFEST_DIGESTS, CalicoBootstrapJob, CalicoBootstrapJobOptions, CalicoEncapsulation,
 } from '../../src/addons';
+import { Flavor } from '../../src/flavor';
+import { MachinePort } from '../../src/machine-options';
+import { ClusterNetwork, NetworkReference } from '../../src/network';
 import { OpenStackCapiClusterProps } from '../../src/openstack-capi-cluster';
 import { ManagedSecurityGroup, SecurityGroupRule } from '../../src/security-group-rule';
+import { SchemaValidator } from '../../src/validation';
 import { clusterChart } from '../fixtures';
-import { deliveredObjects, errorOf, IMPORTS, only, parseObjects } from './helpers';
 
 function calico(options: CalicoBootstrapJobOptions = {}, cluster: Partial<OpenStackCapiClusterProps> = {}) {
   const { chart, cluster: c } = clusterChart(cluster);
@@ -27,7 +31,10 @@ function sha256Of(file: string): string {
 }
 
 interface ScriptRun {
-  /** The file `curl` serves. */
+  /** The Job whose environment the script runs with, and its cluster. */
+  readonly job?: CalicoBootstrapJobOptions;
+  readonly cluster?: Partial<OpenStackCapiClusterProps>;
+  /** The file `curl` serves: by default the Job's upstream manifest. */
   readonly manifest?: string;
   /** The sha256 the Job expects. */
   readonly sha256?: string;
@@ -43,7 +50,10 @@ interface ScriptRun {
  * kubectl calls in order, and the applied file as text and objects.
  */
 function runApplyScript(run: ScriptRun = {}) {
-  const manifest = run.manifest ?? CALICO_YAML;
+  const job = calico(run.job, run.cluster);
+  const container = only(job.objects, 'Job').spec.template.spec.containers[0];
+  const jobEnv = Object.fromEntries(container.env.map((e: any) => [e.name, e.value]));
+  const manifest = run.manifest ?? path.join(IMPORTS, 'calico/v3.30.2/manifests', path.basename(job.job.manifestUrl));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'calico-job-'));
   const bin = path.join(dir, 'bin');
   fs.mkdirSync(bin);
@@ -62,6 +72,7 @@ function runApplyScript(run: ScriptRun = {}) {
   const script = CALICO_APPLY_SCRIPT.split('/tmp/').join(`${dir}/`);
   const result = spawnSync('/bin/sh', ['-c', script], {
     env: {
+      ...jobEnv,
       PATH: `${bin}:${process.env.PATH}`,
       CALICO_MANIFEST_URL: 'https://example.invalid/calico.yaml',
       CALICO_MANIFEST_SHA256: run.sha256 ?? sha256Of(manifest),
@@ -190,7 +201,10 @@ describe('CalicoBootstrapJob', () => {
   });
 
   test('the script sets the pool of the real calico-vxlan.yaml too, with VXLAN Always instead of CrossSubnet', () => {
-    const { status, applied, stderr, text } = runApplyScript({ manifest: CALICO_VXLAN_YAML });
+    const { status, applied, stderr, text } = runApplyScript({
+      job: { encapsulation: CalicoEncapsulation.VXLAN },
+      cluster: { securityGroupRules: [SecurityGroupRule.calicoVxlan()] },
+    });
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(applied).toHaveLength(39);
@@ -345,7 +359,8 @@ describe('CalicoBootstrapJob', () => {
     expect(refusal({ manifestSha256: 'ABC' })).toMatch(/test\/Calico: manifestSha256 = "ABC": must be a sha256: 64 lower-case hex digits$/);
     expect(refusal({ manifestSha256: 'b'.repeat(64) })).toMatch(
       /test\/Calico: manifestSha256 = "b{64}": differs from the sha256 of upstream calico.yaml v3.30.2 \(76f763d9[0-9a-f]{56}\), which the default URL serves: remove it, or set manifestUrl to the mirror serving your file$/);
-    expect(refusal({ encapsulation: 'GENEVE' as CalicoEncapsulation })).toMatch(/test\/Calico: encapsulation = "GENEVE": must be a CalicoEncapsulation \(IP_IN_IP or VXLAN\)$/);
+    expect(refusal({ encapsulation: 'GENEVE' as CalicoEncapsulation }))
+      .toMatch(/test\/Calico: encapsulation = "GENEVE": must be a CalicoEncapsulation \(IP_IN_IP, IP_IN_IP_CROSS_SUBNET, VXLAN, VXLAN_CROSS_SUBNET, NONE\)$/);
     expect(refusal({ encapsulation: CalicoEncapsulation.VXLAN, manifestUrl: 'https://mirror.example.com/calico/v3.30.2/calico.yaml' }))
       .toMatch(/test\/Calico: manifestUrl = "https:\/\/mirror.example.com\/calico\/v3.30.2\/calico.yaml": must serve calico-vxlan.yaml for encapsulation VXLAN, not calico.yaml$/);
   });
@@ -361,4 +376,106 @@ test('the Job is scheduled first (system-cluster-critical) and requests little',
   for (const container of [...pod.initContainers, ...pod.containers]) {
     expect(container.resources).toEqual({ requests: { cpu: '50m', memory: '64Mi' } });
   }
+});
+
+describe('CalicoBootstrapJob: network options, run against the real manifests', () => {
+  const ALL_TRAFFIC = { securityGroupRules: [...SecurityGroupRule.calico(), SecurityGroupRule.calicoVxlan()], podCidrsAllowedOnPorts: true };
+
+  test.each([
+    [CalicoEncapsulation.IP_IN_IP, 'calico.yaml', 'Always', 'Never', []],
+    [CalicoEncapsulation.IP_IN_IP_CROSS_SUBNET, 'calico.yaml', 'CrossSubnet', 'Never', ['value: "Always" => value: "CrossSubnet"']],
+    [CalicoEncapsulation.VXLAN, 'calico-vxlan.yaml', 'Never', 'Always', ['value: "CrossSubnet" => value: "Always"']],
+    [CalicoEncapsulation.VXLAN_CROSS_SUBNET, 'calico-vxlan.yaml', 'Never', 'CrossSubnet', []],
+    [CalicoEncapsulation.NONE, 'calico.yaml', 'Never', 'Never', ['value: "Always" => value: "Never"']],
+  ])('%s: %s with IP-in-IP %s and VXLAN %s on the pool, nothing else changed', (encapsulation, file, ipip, vxlan, changes) => {
+    const { status, stderr, applied, text } = runApplyScript({ job: { encapsulation }, cluster: ALL_TRAFFIC });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(calicoNodeEnv(applied)).toMatchObject({ CALICO_IPV4POOL_IPIP: ipip, CALICO_IPV4POOL_VXLAN: vxlan, CALICO_IPV4POOL_CIDR: '10.244.0.0/16' });
+    expect(changedLines(fs.readFileSync(path.join(IMPORTS, 'calico/v3.30.2/manifests', file), 'utf8'), text)).toEqual([
+      ...changes,
+      '# - name: CALICO_IPV4POOL_CIDR => - name: CALICO_IPV4POOL_CIDR',
+      '#   value: "192.168.0.0/16" => value: "10.244.0.0/16"',
+    ]);
+  });
+
+  test('the unencapsulated modes need the pod CIDRs as allowed address pairs of the ports, and then the machines have them', () => {
+    const { chart, cluster } = clusterChart({ securityGroupRules: SecurityGroupRule.calico() });
+    for (const encapsulation of [CalicoEncapsulation.NONE, CalicoEncapsulation.IP_IN_IP_CROSS_SUBNET]) {
+      expect(errorOf(() => new CalicoBootstrapJob(chart, encapsulation, { cluster, encapsulation }))).toMatch(new RegExp(
+        `test/${encapsulation}: encapsulation = "${encapsulation}": sends pod traffic between nodes unencapsulated, which Neutron's port security drops: `
+        + 'set the cluster\'s podCidrsAllowedOnPorts'));
+    }
+    const allowed = clusterChart({ securityGroupRules: SecurityGroupRule.calico(), podCidrsAllowedOnPorts: true, podCidrs: ['10.244.0.0/16'] });
+    allowed.cluster.addNodePool('workers', { flavor: Flavor.named('m1.large'), replicas: 1 });
+    allowed.cluster.addCalico({ encapsulation: CalicoEncapsulation.NONE });
+    const manifests = Testing.synth(allowed.chart);
+    const templates = manifests.filter(m => m.kind === 'OpenStackMachineTemplate');
+    expect(templates).toHaveLength(2);
+    for (const template of templates) {
+      expect(template.spec.template.spec.ports).toEqual([{ allowedAddressPairs: [{ ipAddress: '10.244.0.0/16' }] }]);
+    }
+    expect(new SchemaValidator({ versions: allowed.cluster.upstreamVersions }).validate(manifests)).toEqual([]);
+    // Given ports: only the one on the cluster's network gets them.
+    const ported = clusterChart({
+      podCidrsAllowedOnPorts: true,
+      controlPlaneMachine: { ports: [MachinePort.clusterNetwork({ description: 'nodes' }), MachinePort.onNetwork(NetworkReference.fromName('storage'))] },
+    });
+    const cp = Testing.synth(ported.chart).find(m => m.kind === 'OpenStackMachineTemplate');
+    expect(cp.spec.template.spec.ports).toEqual([
+      { description: 'nodes', allowedAddressPairs: [{ ipAddress: '192.168.0.0/16' }] },
+      { network: { filter: { name: 'storage' } } },
+    ]);
+  });
+
+  test('the MTU follows the network\'s, less the encapsulation\'s overhead; Calico detects it otherwise', () => {
+    const mtuOf = (job: CalicoBootstrapJobOptions, cluster: Partial<OpenStackCapiClusterProps>) => {
+      const run = runApplyScript({ job, cluster: { ...ALL_TRAFFIC, ...cluster } });
+      expect(run.status).toBe(0);
+      return only(run.applied, 'ConfigMap', 'calico-config').data.veth_mtu;
+    };
+    const network = ClusterNetwork.managed({ mtu: 1450 });
+    expect(mtuOf({}, { network })).toBe('1430');
+    expect(mtuOf({ encapsulation: CalicoEncapsulation.VXLAN }, { network })).toBe('1400');
+    expect(mtuOf({ encapsulation: CalicoEncapsulation.NONE }, { network })).toBe('1450');
+    expect(mtuOf({ mtu: 1300 }, { network })).toBe('1300');
+    // Unknown network MTU: upstream's "0", auto-detection, and no variable in the Job.
+    expect(mtuOf({}, {})).toBe('0');
+    expect(only(calico().objects, 'Job').spec.template.spec.containers[0].env.map((e: any) => e.name)).not.toContain('CALICO_VETH_MTU');
+    const { chart, cluster } = clusterChart({ ...ALL_TRAFFIC, network });
+    expect(errorOf(() => new CalicoBootstrapJob(chart, 'TooLarge', { cluster, encapsulation: CalicoEncapsulation.VXLAN, mtu: 1450 })))
+      .toMatch(/TooLarge: mtu = 1450: must be at most the network's MTU \(1450\) less VXLAN's overhead of 50 bytes: 1400$/);
+    expect(errorOf(() => new CalicoBootstrapJob(chart, 'Tiny', { cluster, mtu: 100 }))).toMatch(/Tiny: mtu = 100: must be an integer from 576 to 9000$/);
+  });
+
+  test('block size: a CALICO_IPV4POOL_BLOCK_SIZE line after the pool\'s CIDR, within the pod CIDR\'s prefix', () => {
+    const run = runApplyScript({ job: { blockSize: 24 } });
+    expect(run.stderr).toBe('');
+    expect(calicoNodeEnv(run.applied)).toMatchObject({ CALICO_IPV4POOL_CIDR: '10.244.0.0/16', CALICO_IPV4POOL_BLOCK_SIZE: '24' });
+    const lines = run.text.split('\n');
+    const at = lines.findIndex(line => line.trim() === '- name: CALICO_IPV4POOL_BLOCK_SIZE');
+    expect(lines.slice(at - 2, at + 2).map(line => line.trim())).toEqual([
+      '- name: CALICO_IPV4POOL_CIDR', 'value: "10.244.0.0/16"', '- name: CALICO_IPV4POOL_BLOCK_SIZE', 'value: "24"',
+    ]);
+    // Same indentation as its neighbours.
+    expect(lines[at].indexOf('-')).toBe(lines[at - 2].indexOf('-'));
+    const { chart, cluster } = clusterChart({ podCidrs: ['10.244.0.0/16'] });
+    expect(errorOf(() => new CalicoBootstrapJob(chart, 'Short', { cluster, blockSize: 12 }))).toMatch(/Short: blockSize = 12: must be an integer from 20 to 32/);
+    const small = clusterChart({ podCidrs: ['10.244.0.0/22'] });
+    expect(errorOf(() => new CalicoBootstrapJob(small.chart, 'Wide', { cluster: small.cluster, blockSize: 20 })))
+      .toMatch(/Wide: blockSize = 20: must be no shorter than the pod CIDR 10.244.0.0\/22's prefix \(\/22\)$/);
+  });
+
+  test('air-gapped: every image from the registry given, nothing from docker.io', () => {
+    const run = runApplyScript({ job: { imageRegistry: 'registry.example.com:5000/mirror' } });
+    expect(run.stderr).toBe('');
+    const images = run.text.split('\n').filter(line => /^\s*image: /.test(line)).map(line => line.trim().slice('image: '.length));
+    expect(images).toHaveLength(5);
+    for (const image of images) expect(image).toMatch(/^registry\.example\.com:5000\/mirror\/calico\/(cni|node|kube-controllers):v3\.30\.2$/);
+    const { chart, cluster } = clusterChart();
+    for (const registry of ['https://registry.example.com', 'registry.example.com/', 'registry.example.com/calico:v1', 'a|b']) {
+      expect(errorOf(() => new CalicoBootstrapJob(chart, `R${registry.length}`, { cluster, imageRegistry: registry })))
+        .toMatch(/imageRegistry = .*: must be a registry host with an optional port and path, without scheme, tag or trailing "\/"/);
+    }
+  });
 });

@@ -310,12 +310,12 @@ describe('CiliumCni', () => {
     expect(chart.node.findAll().flatMap(c => c.node.validate())).toEqual([]);
     const calico = new CalicoBootstrapJob(cluster, 'Calico', { cluster });
     expect(cni.node.validate()).toEqual([
-      `test/Cilium: cluster "demo" also has Calico (${calico.node.path}): a cluster has one CNI, and Cilium replaces Calico: remove one`,
+      `test/Cilium: cluster "demo" also has Calico (${calico.node.path}): a cluster has one CNI, and Cilium is one: remove one`,
     ]);
     const second = new CiliumCni(chart, 'Cilium2', { cluster, name: 'demo-cilium-2' });
     expect(second.node.validate()).toEqual([
       expect.stringMatching(/^test\/Cilium2: cluster "demo" also has Calico/),
-      'test/Cilium2: cluster "demo" also has Cilium (test/Cilium): a cluster has one CNI: remove one',
+      'test/Cilium2: cluster "demo" also has Cilium (test/Cilium): a cluster has one CNI, and Cilium is one: remove one',
     ]);
     // GitOpsApp and `cdk8s synth` run the validations: synth fails.
     const app = new GitOpsApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cilium-')) });
