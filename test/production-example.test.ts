@@ -215,6 +215,12 @@ describe('the production example (v1beta2, the default)', () => {
       'prod-calico', 'prod-cloud-provider-openstack', 'prod-cinder-csi', 'prod-metrics-server',
     ]);
   });
+
+  test('Calico\'s MTU: the existing network\'s 1450 less IP-in-IP\'s 20 bytes', () => {
+    const calico = new ProductionCluster(Testing.app(), 'calico-mtu').calico;
+    expect(calico.mtu).toBe(1430);
+    expect(calico.encapsulation).toBe('IPIP');
+  });
 });
 
 describe('the production example for CAPI v1.10 + CAPO v0.12 (v1beta1)', () => {

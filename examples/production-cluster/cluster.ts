@@ -1,6 +1,6 @@
 import { Chart, ChartProps, Duration } from 'cdk8s';
 import {
-  AuditPolicy, AutoscalerAddon, CalicoBootstrapJob, CinderCsiDriver, CloudCredentials, ClusterNetwork, DeletionOrder, DrainBehavior, Flavor,
+  AuditPolicy, AutoscalerAddon, CalicoBootstrapJob, CalicoEncapsulation, CinderCsiDriver, CloudCredentials, ClusterNetwork, DeletionOrder, DrainBehavior, Flavor,
   MachineDrainRule, MachineImage, ManagedSecurityGroup, MetricsServer, NetworkReference, NodePool, OpenStackCapiCluster,
   OpenStackCloudControllerManager, OpenStackClusterIdentity, PodSecurityLevel, RouterReference, SecurityGroupRule, ServerGroup,
   SubnetReference, TaintEffect, UnhealthyThreshold, UpstreamVersions, VolumeAvailabilityZone,
@@ -40,6 +40,8 @@ export const PLACEHOLDERS = {
   routerName: 'prod-k8s-router',
   /** The CIDR of that subnet: it enables the overlap and size checks. */
   nodeCidr: '10.20.0.0/24',
+  /** That network's MTU (`openstack network show prod-k8s-net -c mtu`): 1450 on a VXLAN tenant network. */
+  networkMtu: 1450,
   /** Pod and service networks: they must not overlap the node subnet nor anything pods must reach. */
   podCidrs: ['10.244.0.0/16'],
   serviceCidrs: ['10.96.0.0/16'],
@@ -362,9 +364,11 @@ export class ProductionCluster extends Chart {
       pools: [this.gpuPool],
     });
 
-    // Calico, its pool the first pod CIDR, installed by a Job from inside the new cluster. For a
-    // site without internet access, set manifestUrl (and kubectlImage) to your mirror.
-    this.calico = this.cluster.addCalico();
+    // Calico, its pool the first pod CIDR, installed by a Job from inside the new cluster. IP-in-IP
+    // takes 20 bytes of the existing network's MTU (an existing network's MTU is not known to the
+    // library, so it is given). For a site without internet access, set manifestUrl, imageRegistry
+    // and kubectlImage to your mirrors.
+    this.calico = this.cluster.addCalico({ encapsulation: CalicoEncapsulation.IP_IN_IP, mtu: P.networkMtu - 20 });
 
     // Nodes initialized, Services of type LoadBalancer. With privateCa, its cloud.conf reads the CA
     // bundle from the cloud-config Secret's cacert key you create (see the README).
