@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, DependencyGraph, IResolver, Yaml } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DELIVERY_STAGES, DeliveryStage, stageOf } from './delivery-stages';
+import { GitOpsDelivery } from './gitops-delivery';
 import { formatErrors } from './input-errors';
 import { IManifestValidator } from './manifest-validator';
 import { upstreamVersionsOf } from './upstream-versions-of';
@@ -50,6 +52,15 @@ export interface GitOpsAppProps {
    * @default true
    */
   readonly validateSchemas?: boolean;
+
+  /**
+   * The GitOps tool that delivers the output, e.g. `GitOpsDelivery.argoCd({ repoUrl })`: its
+   * Applications or Kustomizations are written to a folder of their own, validated against the
+   * tool's pinned CRDs, and each chart's folder is split into stages applied in order
+   * (`1-base`, `2-templates`, `3-cluster`).
+   * @default - none: one folder per chart, for any tool
+   */
+  readonly delivery?: GitOpsDelivery;
 }
 
 /** The objects of one chart, as synthesized. */
@@ -80,6 +91,8 @@ export interface ChartManifests {
  * under the command, that folder gets the classic one file per chart.
  */
 export class GitOpsApp extends App {
+  /** The GitOps tool that delivers the output, when given. */
+  public readonly delivery?: GitOpsDelivery;
   private readonly validators: IManifestValidator[];
   private readonly validateSchemas: boolean;
 
@@ -87,6 +100,7 @@ export class GitOpsApp extends App {
     super({ outdir: props.outdir ?? DEFAULT_OUTDIR, outputFileExtension: props.outputFileExtension, resolvers: props.resolvers });
     this.validators = props.validators ?? [];
     this.validateSchemas = props.validateSchemas ?? true;
+    this.delivery = props.delivery;
   }
 
   /** Validates the app and returns each chart's objects, without writing anything. */
@@ -96,6 +110,7 @@ export class GitOpsApp extends App {
 
     // Each object rendered once: the output and the validation read the same JSON.
     const rendered = this.charts.map(chart => chartObjects(chart).map(object => ({ object, json: object.toJson() })));
+    if (this.delivery?._syncWaves) rendered.flat().forEach(r => addSyncWave(r.json));
     const charts = this.charts.map((chart, i) => ({ folder: chartFolder(chart), manifests: rendered[i].map(r => r.json) }));
     const folders = new Set<string>();
     for (const chart of charts) {
@@ -130,16 +145,33 @@ export class GitOpsApp extends App {
 
     const files = new Map<string, string>();
     const charts = this.synthManifests();
+    const staged: Array<{ folder: string; stages: DeliveryStage[] }> = [];
     for (const chart of charts) {
       const names = fileNames(chart.manifests);
-      for (const [i, manifest] of chart.manifests.entries()) {
-        files.set(path.join(chart.folder, names[i]), Yaml.stringify(manifest));
+      if (!this.delivery) {
+        for (const [i, manifest] of chart.manifests.entries()) files.set(path.join(chart.folder, names[i]), Yaml.stringify(manifest));
+        files.set(path.join(chart.folder, 'kustomization.yaml'), kustomization(names));
+        continue;
       }
-      files.set(path.join(chart.folder, 'kustomization.yaml'), kustomization(names));
+      const stages = DELIVERY_STAGES.filter(stage => chart.manifests.some(m => stageOf(m) === stage));
+      for (const stage of stages) {
+        const inStage = chart.manifests.map((m, i) => ({ m, name: names[i] })).filter(({ m }) => stageOf(m) === stage);
+        for (const { m, name } of inStage) files.set(path.join(chart.folder, stage.folder, name), Yaml.stringify(m));
+        files.set(path.join(chart.folder, stage.folder, 'kustomization.yaml'), kustomization(inStage.map(({ name }) => name)));
+      }
+      files.set(path.join(chart.folder, 'kustomization.yaml'), kustomization(stages.map(stage => stage.folder)));
+      staged.push({ folder: chart.folder, stages });
     }
     files.set('kustomization.yaml', kustomization(charts.map(c => c.folder)));
+
+    // The delivery's objects are checked before anything is written.
+    const delivery = this.delivery ? planDelivery(this.delivery, this.outdir, staged) : undefined;
     replaceDirectory(this.outdir, files);
     process.stderr.write(`GitOpsApp: wrote ${files.size} files to ${displayPath(this.outdir)}${path.sep}\n`);
+    if (delivery) {
+      replaceDirectory(delivery.outdir, delivery.files);
+      process.stderr.write(`GitOpsApp: wrote ${delivery.files.size} ${this.delivery!.tool} files to ${displayPath(delivery.outdir)}${path.sep}\n`);
+    }
 
     // The command's folder gets the classic one file per chart.
     if (cliOutdir && !sharesCliOutdir) {
@@ -149,6 +181,24 @@ export class GitOpsApp extends App {
       }
     }
   }
+}
+
+/** The delivery's objects, validated, as files (one per object, and a kustomization). */
+function planDelivery(delivery: GitOpsDelivery, outdir: string, charts: Array<{ folder: string; stages: DeliveryStage[] }>) {
+  const plan = delivery._plan(outdir, charts);
+  const problems = [...plan.problems, ...new SchemaValidator({ versions: UpstreamVersions.DEFAULT }).validate(plan.objects)];
+  if (problems.length > 0) throw new Error(formatErrors(problems));
+  if (path.resolve(plan.outdir) === path.resolve(outdir)) throw new Error(`GitOpsDelivery: its outdir ${plan.outdir} is the GitOpsApp's output folder: give it another`);
+  const names = fileNames(plan.objects);
+  const files = new Map<string, string>(plan.objects.map((object, i) => [names[i], Yaml.stringify(object)]));
+  files.set('kustomization.yaml', kustomization(names));
+  return { outdir: plan.outdir, files };
+}
+
+/** Argo CD applies lower waves first and waits for them to be healthy. */
+function addSyncWave(manifest: any): void {
+  manifest.metadata = manifest.metadata ?? {};
+  manifest.metadata.annotations = { ...manifest.metadata.annotations, 'argocd.argoproj.io/sync-wave': String(stageOf(manifest).wave) };
 }
 
 /** The folder relative to the working directory when it is below it, absolute otherwise. */
@@ -228,7 +278,9 @@ function kustomization(resources: string[]): string {
 
 /**
  * Writes the files into a staging folder beside `dir`, then swaps it in with renames: readers see
- * the old output or the new one, never a mix, and a failure leaves the old one in place.
+ * the old output or the new one, never a mix, and a failure leaves the old one in place. A file
+ * whose content is unchanged is the previous file, hard-linked: its modification time stays, so
+ * an unchanged synth touches nothing that tools watching mtimes would see.
  */
 function replaceDirectory(dir: string, files: Map<string, string>): void {
   const target = path.resolve(dir);
@@ -237,7 +289,7 @@ function replaceDirectory(dir: string, files: Map<string, string>): void {
   try {
     for (const [file, content] of files) {
       fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
-      fs.writeFileSync(path.join(staging, file), content);
+      if (!linkIfUnchanged(path.join(target, file), path.join(staging, file), content)) fs.writeFileSync(path.join(staging, file), content);
     }
     const previous = fs.existsSync(target) ? `${staging}.previous` : undefined;
     if (previous) fs.renameSync(target, previous);
@@ -245,5 +297,17 @@ function replaceDirectory(dir: string, files: Map<string, string>): void {
     if (previous) fs.rmSync(previous, { recursive: true, force: true });
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+/** Hard-links `previous` to `next` when it holds exactly `content`; false otherwise. */
+function linkIfUnchanged(previous: string, next: string, content: string): boolean {
+  try {
+    const stat = fs.statSync(previous);
+    if (!stat.isFile() || stat.size !== Buffer.byteLength(content) || fs.readFileSync(previous, 'utf8') !== content) return false;
+    fs.linkSync(previous, next);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -20,6 +20,7 @@ export * from './machine-image';
 export * from './node-taint';
 export * from './security-group-rule';
 export * from './gitops-app';
+export * from './gitops-delivery';
 export * from './manifest-validator';
 export * from './cluster-contract';
 export * from './addons';

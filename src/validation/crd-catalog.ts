@@ -29,6 +29,18 @@ interface CustomResourceDefinition {
 export const ADDON_PROVIDER_FOLDERS = ['cluster-api-addon-provider-helm/v0.6.4'];
 
 /**
+ * The GitOps tools' CRDs, known with every pinned pair: Argo CD v3.5.1's Application and
+ * AppProject, Flux's Kustomization (kustomize-controller v1.9.4) and GitRepository
+ * (source-controller v1.9.1), the kinds `GitOpsDelivery` writes. Argo CD names its files after the
+ * kind (`application-crd.yaml`), so their group is given.
+ */
+export const GITOPS_TOOL_FOLDERS: Array<{ readonly folder: string; readonly group?: string }> = [
+  { folder: 'argo-cd/v3.5.1/manifests/crds', group: 'argoproj.io' },
+  { folder: 'flux/kustomize-controller-v1.9.4' },
+  { folder: 'flux/source-controller-v1.9.1' },
+];
+
+/**
  * The CRDs of one pinned version pair and of the add-on providers, found by their file names
  * (`<group>_<plural>.yaml`, as controller-gen writes them) and parsed only when an object of their
  * group is first checked.
@@ -46,10 +58,16 @@ export class CrdCatalog {
       path.join(IMPORTS_FOLDER, 'cluster-api-provider-openstack', versions.openStackProvider),
       ...ADDON_PROVIDER_FOLDERS.map(folder => path.join(IMPORTS_FOLDER, ...folder.split('/'))),
     ];
-    for (const file of folders.flatMap(crdFiles)) {
-      const group = path.basename(file).split('_')[0];
-      this.filesByGroup.set(group, [...this.filesByGroup.get(group) ?? [], file]);
-    }
+    const files = [
+      ...folders.flatMap(crdFiles).map(file => ({ file, group: path.basename(file).split('_')[0] })),
+      ...GITOPS_TOOL_FOLDERS.flatMap(tool => {
+        const folder = path.join(IMPORTS_FOLDER, ...tool.folder.split('/'));
+        return tool.group !== undefined
+          ? yamlFiles(folder).map(file => ({ file, group: tool.group! }))
+          : crdFiles(folder).map(file => ({ file, group: path.basename(file).split('_')[0] }));
+      }),
+    ];
+    for (const { file, group } of files) this.filesByGroup.set(group, [...this.filesByGroup.get(group) ?? [], file]);
   }
 
   /** Whether the pinned CRDs define kinds of this API group (so an unknown kind there is a mistake). */
@@ -87,6 +105,10 @@ export class CrdCatalog {
     }
     return this.parsed.get(file);
   }
+}
+
+function yamlFiles(folder: string): string[] {
+  return fs.existsSync(folder) ? fs.readdirSync(folder).filter(f => f.endsWith('.yaml')).sort().map(f => path.join(folder, f)) : [];
 }
 
 function crdFiles(folder: string): string[] {

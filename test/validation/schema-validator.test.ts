@@ -204,11 +204,23 @@ describe('as the API server normalizes first', () => {
 describe('kinds without a pinned schema', () => {
   test('are counted, checked by the object rules only', () => {
     const report = validator.validateObjects([
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'app' }, spec: { anything: true } },
-      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'Bad_Name' } },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'app' }, spec: { anything: true } },
+      { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'Bad_Name' } },
     ]);
     expect(report.objectsWithoutSchema).toBe(2);
-    expect(report.errors).toEqual([expect.stringMatching(/^Application\/Bad_Name: metadata\.name = "Bad_Name": must be a DNS-1123 subdomain/)]);
+    expect(report.errors).toEqual([expect.stringMatching(/^ServiceMonitor\/Bad_Name: metadata\.name = "Bad_Name": must be a DNS-1123 subdomain/)]);
+  });
+
+  test('Argo CD\'s and Flux\'s kinds have their pinned CRDs, with every pair', () => {
+    for (const versions of UpstreamVersions.all()) {
+      const report = new SchemaValidator({ versions }).validateObjects([
+        { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'app' }, spec: { anything: true } },
+        { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'k' }, spec: { interval: 'often', prune: true } },
+        { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'g' }, spec: { interval: '1m', url: 'https://x' } },
+      ]);
+      expect(report.objectsWithoutSchema).toBe(0);
+      expect(report.errors.join('\n')).toMatch(/Application\/app: spec\.anything[^]*spec\.destination[^]*Kustomization\/k: spec\.interval = "often"[^]*spec\.sourceRef/);
+    }
   });
 });
 
