@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { readTree } from './fixtures';
 
 /**
  * The `cdk8s synth` command run on an app, as a user runs it. The command deletes its output
@@ -10,16 +11,6 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..');
 const EXAMPLE = path.join(ROOT, 'examples', 'capi-ubuntu-openstack');
-
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => fs.readdirSync(d, { withFileTypes: true }).forEach(e => {
-    const full = path.join(d, e.name);
-    if (e.isDirectory()) walk(full); else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-  });
-  walk(dir);
-  return files;
-}
 
 /**
  * A new app with the example's `cluster.ts`, inside the repository so that it resolves cdk8s from

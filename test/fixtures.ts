@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { Flavor, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps } from '../src';
 
@@ -32,4 +34,18 @@ export function errorOf(build: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, got none');
+}
+
+/** Every file below `dir`, with its content, by its path relative to `dir` (with "/"). */
+export function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files[path.relative(dir, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
 }

@@ -2,26 +2,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart } from 'cdk8s';
-import { MINIMAL_CLUSTER_PROPS } from './fixtures';
+import { MINIMAL_CLUSTER_PROPS, readTree } from './fixtures';
 import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
 import { GitOpsApp, IManifestValidator, OpenStackCapiCluster } from '../src';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'gitops-app-'));
-}
-
-/** Every file below `dir`, with its content. */
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full)] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
 }
 
 function synthExample(outdir: string, customize: (app: GitOpsApp, chart: Chart) => void = () => {}, validators: IManifestValidator[] = []) {

@@ -3,22 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import { parse as parseYaml } from 'yaml';
+import { readTree } from './fixtures';
 import { CapiUbuntuOpenStack } from '../examples/capi-ubuntu-openstack/cluster';
 import { GitOpsApp, GitOpsDelivery, SchemaValidator, UpstreamVersions } from '../src';
-
-/** Every file below `dir`, with its content. */
-function readTree(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files[path.relative(dir, full).split(path.sep).join('/')] = fs.readFileSync(full, 'utf8');
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** The example, delivered by the given tool, from a repository folder; returns both trees. */
 function deliver(delivery: GitOpsDelivery) {
