@@ -69,9 +69,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   eslintOptions: {
     dirs: ['src'],
-    ignorePatterns: ['src/imports/**', 'examples/**/dist/**'],
+    ignorePatterns: ['src/imports/**', 'examples/**/dist/**', 'examples/**/dist-argocd/**'],
   },
-  gitignore: ['examples/*/dist/', '.cdk8s-out/', 'benchmark/.build/', 'test/.cli-synth-*/', 'test/.readme-*'],
+  gitignore: ['examples/*/dist/', 'examples/*/dist-argocd/', 'examples/*/node_modules/', '.cdk8s-out/', 'benchmark/.build/', 'test/.cli-synth-*/', 'test/.readme-*'],
 });
 
 // unrs-resolver (used by jest and the eslint import resolver) 1.13 has native bindings for this
@@ -96,7 +96,7 @@ project.addTask('import:kubernetes', {
 });
 
 // `npm run synth`: the README's main command. Each example app writes its own dist/.
-const EXAMPLES = ['capi-ubuntu-openstack', 'production-cluster'];
+const EXAMPLES = ['capi-ubuntu-openstack', 'production-cluster', 'blueprint-app'];
 project.addTask('synth', {
   description: `Synthesize the example clusters into ${EXAMPLES.map(e => `examples/${e}/dist/`).join(' and ')}`,
   steps: [

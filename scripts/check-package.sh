@@ -69,3 +69,23 @@ test -f gitops/prod/kustomization.yaml
 test "$(ls dist)" = prod.k8s.yaml
 npx capi-validate gitops
 echo "packed library: the README quick start synthesizes with cdk8s synth ($(find gitops -type f | wc -l) files in gitops/)"
+
+# The blueprint app: a team's own app with its own package.json and snapshot tests, as a user keeps
+# it. Installed with the packed library and the versions this repository tests with, its jest
+# snapshots (committed beside it) must pass unchanged, and its synth must match the repository's.
+BLUEPRINT="$ROOT/examples/blueprint-app"
+mkdir "$APP/blueprint"
+cd "$APP/blueprint"
+cp -r "$BLUEPRINT"/package.json "$BLUEPRINT"/*.ts "$BLUEPRINT"/test .
+cat > tsconfig.json <<JSON
+{ "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "esModuleInterop": true, "skipLibCheck": true, "types": ["node", "jest"] } }
+JSON
+npm install --no-audit --no-fund --loglevel=error "$TARBALL" \
+  "cdk8s@$(dev cdk8s)" "constructs@$(dev constructs)" "cdk8s-plus-30@$(dev cdk8s-plus-30)" \
+  "jest@$(dev jest)" "ts-jest@$(dev ts-jest)" "@types/jest@$(dev @types/jest)" \
+  "ts-node@$(dev ts-node)" "typescript@$(dev typescript)" "@types/node@$(dev @types/node)"
+npx jest --ci
+npx ts-node main.ts
+diff -r dist "$BLUEPRINT/dist"
+diff -r dist-argocd "$BLUEPRINT/dist-argocd"
+echo "packed library: the blueprint app's snapshot tests pass and its output is identical ($(find dist -type f | wc -l) files)"

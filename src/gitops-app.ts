@@ -1,12 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, DependencyGraph, IResolver, Yaml } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { App, Chart, IResolver, Yaml } from 'cdk8s';
+import { chartObjects, validateByUpstreamVersions, validateConstructs } from './chart-validation';
 import { DELIVERY_STAGES, DeliveryStage, stageOf } from './delivery-stages';
 import { GitOpsDelivery } from './gitops-delivery';
 import { formatErrors } from './input-errors';
 import { IManifestValidator } from './manifest-validator';
-import { upstreamVersionsOf } from './upstream-versions-of';
 import { SchemaValidator } from './validation/schema-validator';
 import { UpstreamVersions } from './validation/upstream-versions';
 
@@ -205,34 +204,6 @@ function addSyncWave(manifest: any): void {
 function displayPath(dir: string): string {
   const relative = path.relative(process.cwd(), path.resolve(dir));
   return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : path.resolve(dir);
-}
-
-function validateConstructs(app: App): string[] {
-  const errors: string[] = [];
-  for (const construct of app.node.findAll()) {
-    for (const error of construct.node.validate()) {
-      errors.push(error.startsWith(construct.node.path) ? error : `${construct.node.path}: ${error}`);
-    }
-  }
-  return errors;
-}
-
-/** The chart's own objects (not those of nested charts), dependencies first. */
-function chartObjects(chart: Chart): ApiObject[] {
-  return new DependencyGraph(chart.node).topology()
-    .filter((c: IConstruct): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
-}
-
-/** Validates each object against the schemas of the releases it is written for. */
-function validateByUpstreamVersions(objects: Array<{ object: ApiObject; json: any }>): string[] {
-  const groups = new Map<UpstreamVersions, any[]>();
-  for (const { object, json } of objects) {
-    const versions = upstreamVersionsOf(object);
-    const group = groups.get(versions) ?? [];
-    group.push(json);
-    groups.set(versions, group);
-  }
-  return [...groups].flatMap(([versions, manifests]) => new SchemaValidator({ versions }).validate(manifests));
 }
 
 function chartFolder(chart: Chart): string {

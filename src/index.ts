@@ -21,6 +21,7 @@ export * from './node-taint';
 export * from './security-group-rule';
 export * from './gitops-app';
 export * from './gitops-delivery';
+export * from './testing';
 export * from './manifest-validator';
 export * from './cluster-contract';
 export * from './addons';
