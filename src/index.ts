@@ -22,6 +22,7 @@ export * from './security-group-rule';
 export * from './gitops-app';
 export * from './gitops-delivery';
 export * from './testing';
+export * from './fleet';
 export * from './manifest-validator';
 export * from './cluster-contract';
 export * from './addons';

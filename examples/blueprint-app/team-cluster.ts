@@ -1,9 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import {
-  AutoscalerAddon, CloudCredentials, ClusterNetwork, Flavor, MachineImage, NodePool, OpenStackCapiCluster,
+  AutoscalerAddon, CloudCredentials, ClusterNetwork, FleetEntry, Flavor, IFleetBlueprint, MachineImage, NodePool, OpenStackCapiCluster,
   SecurityGroupRule, UpstreamVersions,
 } from 'cdk8s-capi-openstack';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 
 /**
  * A blueprint: the platform team's choices, fixed once, for every cluster it runs. Only what
@@ -94,3 +94,26 @@ export class TeamCluster extends Chart {
     this.autoscaler = this.cluster.addAutoscaler();
   }
 }
+
+/**
+ * What an inventory entry's `values` may hold: the props of a TeamCluster but the team (the
+ * entry's tenant). An OpenAPI v3 schema, as a CRD writes one: the fleet checks every entry
+ * against it before building anything.
+ */
+export const TEAM_CLUSTER_VALUES_SCHEMA = {
+  type: 'object',
+  required: ['environment', 'size', 'kubernetesVersion', 'nodeCidr'],
+  properties: {
+    environment: { type: 'string', pattern: '^[a-z][a-z0-9-]{0,20}$' },
+    size: { type: 'string', enum: Object.values(ClusterSize) },
+    kubernetesVersion: { type: 'string', pattern: '^v1\\.\\d+\\.\\d+$' },
+    nodeCidr: { type: 'string', pattern: '^10\\.30\\.\\d+\\.0/24$' },
+  },
+};
+
+/** Each inventory entry becomes a TeamCluster chart named after it, its team the entry's tenant. */
+export const TEAM_CLUSTER_BLUEPRINT: IFleetBlueprint = {
+  instantiate(scope: Construct, entry: FleetEntry): IConstruct {
+    return new TeamCluster(scope, entry.name, { team: entry.tenant ?? 'platform', ...entry.values } as TeamClusterProps);
+  },
+};

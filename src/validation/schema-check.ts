@@ -31,6 +31,26 @@ export function checkObject(object: any, schema: StructuralSchema, ctx: CheckCon
   checkValue(object, schema, '', ctx, true);
 }
 
+/**
+ * The problems of a plain value (not an object with apiVersion, kind and metadata) against an
+ * OpenAPI v3 schema as CRDs write them, CEL rules included. Used for inputs that are not objects
+ * of a cluster, e.g. a fleet inventory's entries. The value is not modified.
+ */
+export function checkValueAgainstSchema(value: unknown, schema: StructuralSchema): Problem[] {
+  const problems: Problem[] = [];
+  const ctx: CheckContext = {
+    problems,
+    cel: { evaluated: 0, transitionSkipped: 0, unsupportedSkipped: 0 },
+    objectMeta: { type: 'object' },
+    builtIn: false,
+    resolve: ref => {
+      throw new Error(`schema references ${ref}: give the schema without $ref`);
+    },
+  };
+  checkValue(JSON.parse(JSON.stringify(value ?? null)), schema, '', ctx);
+  return problems;
+}
+
 /** Checks `value` against `schema`, returns the normalized value (defaults applied). */
 function checkValue(value: unknown, schemaOrRef: StructuralSchema, path: string, ctx: CheckContext, embedded = false): unknown {
   const schema = deref(schemaOrRef, ctx);
