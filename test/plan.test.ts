@@ -1,0 +1,97 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart } from 'cdk8s';
+import { MINIMAL_CLUSTER_PROPS } from './fixtures';
+import { AddonStrategy, Flavor, GitOpsApp, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule } from '../src';
+import { main } from '../src/plan/cli';
+
+interface Variant {
+  readonly cluster?: Partial<OpenStackCapiClusterProps>;
+  readonly poolFlavor?: string;
+  readonly poolReplicas?: number;
+  readonly calicoStrategy?: AddonStrategy;
+}
+
+/** Synthesizes a cluster with a pool and Calico into `outdir`. */
+function synth(outdir: string, v: Variant = {}): string {
+  const app = new GitOpsApp({ outdir });
+  const chart = new Chart(app, 'prod');
+  const cluster = new OpenStackCapiCluster(chart, 'prod', { ...MINIMAL_CLUSTER_PROPS, securityGroupRules: SecurityGroupRule.calico(), ...v.cluster });
+  cluster.addNodePool('workers', { flavor: Flavor.named(v.poolFlavor ?? 'm1.large'), replicas: v.poolReplicas ?? 2 });
+  cluster.addCalico({ strategy: v.calicoStrategy });
+  app.synth();
+  return outdir;
+}
+
+function plan(...args: string[]) {
+  const lines: string[] = [];
+  const code = main(args, line => lines.push(line));
+  return { code, text: lines.join('\n') };
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
+
+describe('capi-plan', () => {
+  test('no change: says so, exit 0', () => {
+    const dir = tmp();
+    expect(plan(synth(path.join(dir, 'a')), synth(path.join(dir, 'b')))).toEqual({ code: 0, text: '### capi-plan: no change\n' });
+  });
+
+  test('a Kubernetes upgrade rolls the control plane and the pool; old templates stay, protected from pruning', () => {
+    const dir = tmp();
+    const old = synth(path.join(dir, 'old'));
+    const next = synth(path.join(dir, 'new'), { cluster: { kubernetesVersion: 'v1.33.1', image: MachineImage.fromName('ubuntu-2204-kube-v1.33.1') } });
+    const { code, text } = plan(old, next);
+    expect(code).toBe(0);
+    expect(text).toMatch(/^### capi-plan: 1 namespace changed, 2 rollouts, 0 rejected edits/);
+    expect(text).toMatch(/#### prod \(cluster prod\)/);
+    expect(text).toMatch(/- control plane prod-control-plane rolls: 3 machines, one at a time \(version v1.32.4 → v1.33.1; machine template prod-control-plane-[0-9a-f]{8} → prod-control-plane-[0-9a-f]{8}/);
+    expect(text).toMatch(/- pool prod-workers-worker rolls: 2 machines \(version v1.32.4 → v1.33.1; machine template /);
+    expect(text).toMatch(/- OpenStackMachineTemplate\/prod-control-plane-[0-9a-f]{8}: kept \(prune protection\): delete it once no machine uses it/);
+  });
+
+  test('scaling a pool is no rollout; a new flavor rolls only that pool', () => {
+    const dir = tmp();
+    const old = synth(path.join(dir, 'old'));
+    expect(plan(old, synth(path.join(dir, 'scaled'), { poolReplicas: 5 })).text).toMatch(/0 rollouts[^]*- pool prod-workers-worker: 2 → 5 machines/);
+    const flavor = plan(old, synth(path.join(dir, 'flavor'), { poolFlavor: 'm1.xlarge' })).text;
+    expect(flavor).toMatch(/1 rollout,/);
+    expect(flavor).toMatch(/- pool prod-workers-worker rolls: 2 machines \(machine template prod-workers-worker-[0-9a-f]{8} → prod-workers-worker-[0-9a-f]{8}\)/);
+  });
+
+  test('edits the webhooks refuse: the OpenStackCluster\'s node network, a ClusterResourceSet\'s strategy; exit 1', () => {
+    const dir = tmp();
+    const old = synth(path.join(dir, 'old'));
+    const { code, text } = plan(old, synth(path.join(dir, 'new'), { cluster: { nodeCidr: '10.7.0.0/24' }, calicoStrategy: AddonStrategy.RECONCILE }));
+    expect(code).toBe(1);
+    expect(text).toMatch(/\*\*Rejected: the sync will fail\*\*/);
+    expect(text).toMatch(/- OpenStackCluster\/prod: spec.managedSubnets cannot change once the cluster exists \(CAPO's OpenStackCluster webhook\)/);
+    expect(text).toMatch(/- ClusterResourceSet\/prod-calico: spec.strategy is immutable/);
+    // Security group rules may change.
+    const rules = plan(old, synth(path.join(dir, 'rules'), { cluster: { securityGroupRules: [...SecurityGroupRule.calico(), SecurityGroupRule.calicoVxlan()] } }));
+    expect(rules.code).toBe(0);
+    expect(rules.text).toMatch(/OpenStackCluster\/prod: updated \(security groups/);
+  });
+
+  test('--git REF: the previous output from a git revision', () => {
+    const repo = tmp();
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+    git('init', '-q');
+    synth(path.join(repo, 'gitops'));
+    git('add', '.');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'first');
+    synth(path.join(repo, 'gitops'), { poolReplicas: 4 });
+    const { code, text } = plan('--git', 'HEAD', path.join(repo, 'gitops'));
+    expect(code).toBe(0);
+    expect(text).toMatch(/- pool prod-workers-worker: 2 → 4 machines/);
+  });
+
+  test('usage errors exit 2; a missing folder exits 3', () => {
+    expect(plan().code).toBe(2);
+    expect(plan('a').code).toBe(2);
+    expect(plan('--git').code).toBe(2);
+    expect(plan('/nonexistent/a', '/nonexistent/b')).toEqual({ code: 3, text: 'capi-plan: /nonexistent/b: no such file or folder' });
+  });
+});
