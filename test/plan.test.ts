@@ -95,3 +95,43 @@ describe('capi-plan', () => {
     expect(plan('/nonexistent/a', '/nonexistent/b')).toEqual({ code: 3, text: 'capi-plan: /nonexistent/b: no such file or folder' });
   });
 });
+
+describe('capi-plan --unreferenced-templates', () => {
+  test('after a change, the previous output\'s templates are the ones nothing refers to; --remove deletes their files', () => {
+    const dir = tmp();
+    // Both outputs side by side, as a repository that kept the previous one would hold them.
+    synth(path.join(dir, 'out', 'old'));
+    synth(path.join(dir, 'out', 'new'), { poolFlavor: 'm1.xlarge' });
+    fs.rmSync(path.join(dir, 'out', 'old', 'prod', 'machinedeployment-prod-workers-worker.yaml'));
+    const { code, text } = plan('--unreferenced-templates', path.join(dir, 'out'));
+    expect(code).toBe(0);
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^kubectl -n prod delete openstackmachinetemplate prod-workers-worker-[0-9a-f]{8} {4}# .*out\/old\/prod\/openstackmachinetemplate-prod-workers-worker-[0-9a-f]{8}\.yaml$/);
+    const file = lines[0].split('# ')[1];
+    const removed = plan('--unreferenced-templates', '--remove', path.join(dir, 'out'));
+    expect(removed.text).toContain(`capi-plan: removed ${file}`);
+    expect(fs.existsSync(file)).toBe(false);
+    expect(fs.readFileSync(path.join(path.dirname(file), 'kustomization.yaml'), 'utf8')).not.toContain(path.basename(file));
+    expect(plan('--unreferenced-templates', path.join(dir, 'out')).text).toBe('capi-plan: no unreferenced template');
+  });
+
+  test('in a dump of the management cluster, a template a machine was cloned from or an old MachineSet uses is kept', () => {
+    const dir = tmp();
+    const template = (name: string) => ({ apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate', metadata: { name, namespace: 'prod' }, spec: {} });
+    const dump = {
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        template('cp-1'), template('cp-2'), template('w-1'), template('w-2'), template('w-3'),
+        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineSet', metadata: { name: 'ms-old', namespace: 'prod' }, spec: { template: { spec: { infrastructureRef: { kind: 'OpenStackMachineTemplate', name: 'w-1' } } } } },
+        { apiVersion: 'cluster.x-k8s.io/v1beta2', kind: 'MachineDeployment', metadata: { name: 'md', namespace: 'prod' }, spec: { template: { spec: { infrastructureRef: { kind: 'OpenStackMachineTemplate', name: 'w-2' } } } } },
+        { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlane', metadata: { name: 'cp', namespace: 'prod' }, spec: { machineTemplate: { spec: { infrastructureRef: { kind: 'OpenStackMachineTemplate', name: 'cp-2' } } } } },
+        { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachine', metadata: { name: 'cp-x', namespace: 'prod', annotations: { 'cluster.x-k8s.io/cloned-from-name': 'cp-1' } } },
+      ],
+    };
+    fs.writeFileSync(path.join(dir, 'dump.yaml'), JSON.stringify(dump));
+    expect(plan('--unreferenced-templates', path.join(dir, 'dump.yaml')).text).toMatch(/^kubectl -n prod delete openstackmachinetemplate w-3 {4}#/);
+    expect(plan('--unreferenced-templates').code).toBe(2);
+  });
+});
