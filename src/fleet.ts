@@ -129,47 +129,62 @@ export class Fleet extends Construct {
       if (!clusters.some(c => c.entry === entry)) problems.push(`${this.node.path}: entry ${entry.name}: its blueprint built no OpenStackCapiCluster`);
     }
 
-    clusters.forEach((a, i) => clusters.slice(i + 1).forEach(b => {
-      const pair = `${this.node.path}: ${at(a)} and ${at(b)}`;
-      if (a.cluster.name === b.cluster.name) problems.push(`${pair}: both are named cluster "${a.cluster.name}": cluster names are unique in a fleet`);
-      if (a.cluster.namespace === b.cluster.namespace) {
-        problems.push(`${pair}: share namespace "${a.cluster.namespace}": give each cluster its own (its credentials and add-ons live there)`);
+    // Grouped by what they must not share: linear in the fleet's size, pairs only within a group.
+    type Member = typeof clusters[number];
+    const groups = (keyOf: (c: Member) => string | undefined) => {
+      const byKey = new Map<string, Member[]>();
+      for (const c of clusters) {
+        const k = keyOf(c);
+        if (k !== undefined) byKey.set(k, [...byKey.get(k) ?? [], c]);
       }
-      const sharedNetwork = a.spec.network !== undefined && canonicalJson(a.spec.network) === canonicalJson(b.spec.network);
-      const sharedRouter = a.spec.router !== undefined && canonicalJson(a.spec.router) === canonicalJson(b.spec.router);
-      if ((sharedNetwork || sharedRouter) && a.cluster.nodeCidr && b.cluster.nodeCidr && overlap(a.cluster.nodeCidr, b.cluster.nodeCidr)) {
-        problems.push(`${pair}: node subnets ${a.cluster.nodeCidr} and ${b.cluster.nodeCidr} overlap on a shared ${sharedNetwork ? 'network' : 'router'} `
-          + `(${canonicalJson(sharedNetwork ? a.spec.network : a.spec.router)}): Neutron refuses overlapping subnets there; give each cluster its own range`);
-      }
-      if (a.spec.apiServerFloatingIP && a.spec.apiServerFloatingIP === b.spec.apiServerFloatingIP) {
-        problems.push(`${pair}: both take the API server floating IP ${a.spec.apiServerFloatingIP}: a floating IP serves one load balancer`);
-      }
-      const tenants = [a.entry.tenant, b.entry.tenant];
-      const identity = a.cluster.credentials.clusterIdentityName;
-      if (tenants[0] !== tenants[1] && identity !== undefined && identity === b.cluster.credentials.clusterIdentityName) {
-        problems.push(`${pair}: tenants ${tenants[0] ?? '(none)'} and ${tenants[1] ?? '(none)'} both use the OpenStackClusterIdentity "${identity}": `
-          + 'each tenant spends its own credentials; give each tenant an identity of its own');
-      }
-    }));
+      return [...byKey.values()].filter(members => members.length > 1);
+    };
+    const pairs = (members: Member[], each: (a: Member, b: Member, pair: string) => void) => members.forEach((a, i) => members.slice(i + 1)
+      .forEach(b => each(a, b, `${this.node.path}: ${at(a)} and ${at(b)}`)));
 
-    const identities = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'OpenStackClusterIdentity');
+    for (const same of groups(c => c.cluster.name)) {
+      pairs(same, (a, _b, pair) => problems.push(`${pair}: both are named cluster "${a.cluster.name}": cluster names are unique in a fleet`));
+    }
+    for (const same of groups(c => c.cluster.namespace)) {
+      pairs(same, (a, _b, pair) => problems.push(`${pair}: share namespace "${a.cluster.namespace}": give each cluster its own (its credentials and add-ons live there)`));
+    }
+    for (const [what, field] of [['network', 'network'], ['router', 'router']] as const) {
+      for (const shared of groups(c => (c.spec[field] === undefined ? undefined : canonicalJson(c.spec[field])))) {
+        pairs(shared, (a, b, pair) => {
+          if (what === 'router' && a.spec.network !== undefined && canonicalJson(a.spec.network) === canonicalJson(b.spec.network)) return; // said for the network
+          if (a.cluster.nodeCidr && b.cluster.nodeCidr && overlap(a.cluster.nodeCidr, b.cluster.nodeCidr)) {
+            problems.push(`${pair}: node subnets ${a.cluster.nodeCidr} and ${b.cluster.nodeCidr} overlap on a shared ${what} `
+              + `(${canonicalJson(a.spec[field])}): Neutron refuses overlapping subnets there; give each cluster its own range`);
+          }
+        });
+      }
+    }
+    for (const same of groups(c => c.spec.apiServerFloatingIP)) {
+      pairs(same, (a, _b, pair) => problems.push(`${pair}: both take the API server floating IP ${a.spec.apiServerFloatingIP}: a floating IP serves one load balancer`));
+    }
+    for (const same of groups(c => c.cluster.credentials.clusterIdentityName)) {
+      pairs(same, (a, b, pair) => {
+        if (a.entry.tenant === b.entry.tenant) return;
+        problems.push(`${pair}: tenants ${a.entry.tenant ?? '(none)'} and ${b.entry.tenant ?? '(none)'} both use the OpenStackClusterIdentity `
+          + `"${a.cluster.credentials.clusterIdentityName}": each tenant spends its own credentials; give each tenant an identity of its own`);
+      });
+    }
+
+    const all = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const identities = new Map(all.filter(o => o.kind === 'OpenStackClusterIdentity').map(o => [o.name, o.toJson().spec?.namespaceSelector]));
+    const namespaceLabels = new Map(all.filter(o => o.kind === 'Namespace').map(o => [o.name, o.toJson().metadata?.labels ?? {}]));
     for (const c of clusters) {
       const name = c.cluster.credentials.clusterIdentityName;
-      const identity = identities.find(object => object.name === name);
-      if (name === undefined || identity === undefined) continue;
-      const selector = identity.toJson().spec?.namespaceSelector;
-      if (!admits(selector, this.namespaceLabels(c.cluster.namespace))) {
+      if (name === undefined || !identities.has(name)) continue;
+      const selector = identities.get(name);
+      // Kubernetes labels every namespace with its name.
+      const labels = { ...namespaceLabels.get(c.cluster.namespace), 'kubernetes.io/metadata.name': c.cluster.namespace };
+      if (!admits(selector, labels)) {
         problems.push(`${this.node.path}: ${at(c)}: the OpenStackClusterIdentity "${name}" does not admit namespace "${c.cluster.namespace}" `
           + `(namespaceSelector ${canonicalJson(selector)}): CAPO would refuse the cluster; add the namespace to its allowedNamespaces`);
       }
     }
     return problems;
-  }
-
-  /** The labels of a Namespace object of the app (Kubernetes adds `kubernetes.io/metadata.name`). */
-  private namespaceLabels(namespace: string): { [key: string]: string } {
-    const object = this.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.name === namespace);
-    return { ...object?.toJson().metadata?.labels, 'kubernetes.io/metadata.name': namespace };
   }
 }
 

@@ -7,7 +7,7 @@ import { CALICO_MODES, checkCalicoNetwork } from './calico-network';
 import { CalicoEncapsulation, CalicoNetworkOptions } from './calico-options';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { KUBECTL_IMAGES, resolveImage } from './image-versions';
-import { otherCniProblems } from './one-cni';
+import { claimClusterCni } from './one-cni';
 import { requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
@@ -298,7 +298,7 @@ export class CalicoBootstrapJob extends WorkloadAddon {
     this.jobName = `calico-bootstrap-${shortHash(spec)}`;
     new k8s.KubeJob(this.workload, 'Job', { metadata: { name: this.jobName, namespace: NAMESPACE }, spec });
     this.addon = this.deliver(props, 'calico');
-    this.node.addValidation({ validate: () => otherCniProblems(this) });
+    claimClusterCni(this);
   }
 }
 

@@ -8,7 +8,7 @@ import { CalicoNetworkOptions } from './calico-options';
 import { checkCluster } from './check-cluster';
 import { checkExtraValues, mergeValues } from './extra-values';
 import { HelmChartProxy, HelmOptions, HelmReconcileStrategy, HelmValues } from './helm-chart-proxy';
-import { otherCniProblems } from './one-cni';
+import { claimClusterCni } from './one-cni';
 import { SystemPriorityClass } from './pod-placement';
 
 /** Calico's Helm repository, holding the `tigera-operator` chart (Calico docs, "Install Calico", Helm). */
@@ -137,6 +137,6 @@ export class CalicoOperator extends Construct {
     // Deleting the HelmChartProxy uninstalls the release: a GitOps prune would take the pod network away.
     for (const [key, value] of Object.entries(DELETE_PROTECTION)) this.helmChartProxy.apiObject.metadata.addAnnotation(key, value);
 
-    this.node.addValidation({ validate: () => otherCniProblems(this) });
+    claimClusterCni(this);
   }
 }

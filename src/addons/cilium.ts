@@ -9,7 +9,7 @@ import { checkCluster } from './check-cluster';
 import { checkExtraValues, mergeValues } from './extra-values';
 import { HelmChartProxy, HelmOptions, HelmReconcileStrategy, HelmValues } from './helm-chart-proxy';
 import { allowsNodeTraffic } from './node-traffic';
-import { otherCniProblems } from './one-cni';
+import { claimClusterCni } from './one-cni';
 
 /**
  * The Cilium chart version installed by default, by Kubernetes minor: Cilium 1.18 is e2e tested
@@ -229,7 +229,7 @@ export class CiliumCni extends Construct {
     // Deleting the HelmChartProxy uninstalls the release: a GitOps prune would take the pod network away.
     for (const [key, value] of Object.entries(DELETE_PROTECTION)) this.helmChartProxy.apiObject.metadata.addAnnotation(key, value);
 
-    this.node.addValidation({ validate: () => otherCniProblems(this) });
+    claimClusterCni(this);
   }
 }
 

@@ -7,17 +7,19 @@ interface CniOfCluster extends IConstruct {
   readonly cniName: string;
 }
 
-function isCni(construct: IConstruct): construct is CniOfCluster {
-  const candidate = construct as Partial<CniOfCluster>;
-  return typeof candidate.cniName === 'string' && candidate.cluster !== undefined;
-}
+/** The CNI constructs of each cluster, as they are made (a lookup, not a walk of the whole app). */
+const CNIS = new WeakMap<ICapiCluster, CniOfCluster[]>();
 
 /**
- * A cluster has one CNI: the problems, one per other CNI construct of the same cluster in the
- * app (Calico's Job, Calico's operator, Cilium). Run at synth, when every construct exists.
+ * Records a CNI construct of its cluster, and checks at synth that it is the cluster's only one:
+ * a cluster has one CNI (Calico's Job, Calico's operator or Cilium). The problem names every other.
  */
-export function otherCniProblems(self: CniOfCluster): string[] {
-  const others = self.node.root.node.findAll().filter(c => c !== self && isCni(c) && c.cluster === self.cluster) as CniOfCluster[];
-  return others.map(other => `${self.node.path}: cluster "${self.cluster.name}" also has ${other.cniName} (${other.node.path}): `
-    + `a cluster has one CNI, and ${self.cniName} is one: remove one`);
+export function claimClusterCni(self: CniOfCluster): void {
+  const cnis = CNIS.get(self.cluster) ?? [];
+  cnis.push(self);
+  CNIS.set(self.cluster, cnis);
+  self.node.addValidation({
+    validate: () => cnis.filter(other => other !== self).map(other => `${self.node.path}: cluster "${self.cluster.name}" also has ${other.cniName} `
+      + `(${other.node.path}): a cluster has one CNI, and ${self.cniName} is one: remove one`),
+  });
 }

@@ -313,7 +313,7 @@ describe('CiliumCni', () => {
       `test/Cilium: cluster "demo" also has Calico (${calico.node.path}): a cluster has one CNI, and Cilium is one: remove one`,
     ]);
     const second = new CiliumCni(chart, 'Cilium2', { cluster, name: 'demo-cilium-2' });
-    expect(second.node.validate()).toEqual([
+    expect(second.node.validate().sort()).toEqual([
       expect.stringMatching(/^test\/Cilium2: cluster "demo" also has Calico/),
       'test/Cilium2: cluster "demo" also has Cilium (test/Cilium): a cluster has one CNI, and Cilium is one: remove one',
     ]);
