@@ -23,6 +23,7 @@ export * from './gitops-app';
 export * from './gitops-delivery';
 export * from './testing';
 export * from './fleet';
+export * from './cluster-class';
 export * from './manifest-validator';
 export * from './cluster-contract';
 export * from './addons';

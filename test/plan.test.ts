@@ -2,8 +2,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
+import { Chart, JsonPatch } from 'cdk8s';
 import { MINIMAL_CLUSTER_PROPS } from './fixtures';
+import { ClusterClassExample } from '../examples/cluster-class/clusters';
 import { AddonStrategy, Flavor, GitOpsApp, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule } from '../src';
 import { main } from '../src/plan/cli';
 
@@ -133,5 +134,26 @@ describe('capi-plan --unreferenced-templates', () => {
     fs.writeFileSync(path.join(dir, 'dump.yaml'), JSON.stringify(dump));
     expect(plan('--unreferenced-templates', path.join(dir, 'dump.yaml')).text).toMatch(/^kubectl -n prod delete openstackmachinetemplate w-3 {4}#/);
     expect(plan('--unreferenced-templates').code).toBe(2);
+  });
+});
+
+describe('capi-plan: topology clusters', () => {
+  test('a version change upgrades the control plane, then the pools', () => {
+    const dir = tmp();
+    const write = (outdir: string, edit: (chart: any) => void = () => {}) => {
+      const app = new GitOpsApp({ outdir });
+      const chart = new ClusterClassExample(app, 'cluster-class');
+      edit(chart);
+      app.synth();
+      return outdir;
+    };
+    const old = write(path.join(dir, 'old'));
+    const next = write(path.join(dir, 'new'), chart => {
+      const dev = chart.clusters[0].clusterObject;
+      dev.addJsonPatch(JsonPatch.replace('/spec/topology/version', 'v1.34.1'));
+    });
+    const { code, text } = plan(old, next);
+    expect(code).toBe(0);
+    expect(text).toMatch(/- cluster dev upgrades v1.33.2 → v1.34.1: the control plane's 1 machines first, then every pool \(general\)/);
   });
 });

@@ -157,14 +157,50 @@ function describeChange(old: any, o: any, f: Findings): void {
       f.changes.push(`${k}: ${o.spec?.reconcileStrategy === 'InstallOnce' ? 'ignored for installed releases (InstallOnce)' : `CAAPH upgrades the release${old.spec?.version !== o.spec?.version ? ` (${old.spec?.version} → ${o.spec?.version})` : ''}`}`);
       return;
     case 'Cluster':
+      if (o.spec?.topology || old.spec?.topology) {
+        describeTopologyChange(old, o, f);
+        return;
+      }
       for (const ref of ['controlPlaneRef', 'infrastructureRef']) {
         if (!same(at(old, `spec.${ref}`), at(o, `spec.${ref}`))) f.rejected.push(`${k}: spec.${ref} cannot change (CAPI's Cluster webhook)`);
       }
       if (!same(old.spec?.clusterNetwork, o.spec?.clusterNetwork)) f.rejected.push(`${k}: spec.clusterNetwork: pod and service networks cannot change on a running cluster (kubeadm)`);
       return;
+    case 'ClusterClass': {
+      const refs = (cc: any) => canonicalJson([cc.spec?.controlPlane, cc.spec?.infrastructure, cc.spec?.workers]);
+      f.rollouts.push(refs(old) !== refs(o)
+        ? `ClusterClass ${o.metadata.name} names other templates: every cluster of the class rolls the machines whose templates changed`
+        : `ClusterClass ${o.metadata.name}: variables or patches change: clusters of the class roll where the patched templates change`);
+      return;
+    }
     default:
       f.changes.push(`${k}: updated`);
   }
+}
+
+/** A topology cluster: CAPI's topology controller upgrades the control plane first, then the pools. */
+function describeTopologyChange(old: any, o: any, f: Findings): void {
+  const [a, b] = [old.spec?.topology ?? {}, o.spec?.topology ?? {}];
+  const name = o.metadata.name;
+  if (!same(a.classRef, b.classRef)) f.changes.push(`cluster ${name}: moves to ClusterClass ${b.classRef?.name} (a rebase: what differs rolls)`);
+  const pools = (t: any) => new Map<string, any>((t.workers?.machineDeployments ?? []).map((md: any) => [md.name, md]));
+  const [before, after] = [pools(a), pools(b)];
+  if (a.version !== b.version) {
+    f.rollouts.push(`cluster ${name} upgrades ${a.version} → ${b.version}: the control plane's ${b.controlPlane?.replicas ?? 1} machines first, then every pool (${[...after.keys()].join(', ') || 'none'})`);
+  }
+  if (a.controlPlane?.replicas !== b.controlPlane?.replicas) f.changes.push(`cluster ${name}: control plane ${a.controlPlane?.replicas} → ${b.controlPlane?.replicas} machines`);
+  for (const [pool, md] of after) {
+    const was = before.get(pool);
+    if (!was) {
+      f.changes.push(`cluster ${name}: new pool ${pool} (class ${md.class})`);
+      continue;
+    }
+    if (was.class !== md.class || was.failureDomain !== md.failureDomain) f.rollouts.push(`cluster ${name}: pool ${pool} rolls (class or failure domain changed)`);
+    if (was.replicas !== md.replicas) f.changes.push(`cluster ${name}: pool ${pool}: ${was.replicas ?? 'autoscaled'} → ${md.replicas ?? 'autoscaled'} machines`);
+    if (!same(was.variables, md.variables)) f.rollouts.push(`cluster ${name}: pool ${pool}: its variables change: it rolls if they patch its templates`);
+  }
+  for (const pool of before.keys()) if (!after.has(pool)) f.changes.push(`cluster ${name}: pool ${pool} deleted, with its machines`);
+  if (!same(a.variables, b.variables)) f.rollouts.push(`cluster ${name}: variables change: machines roll where they patch the templates`);
 }
 
 /** Why a MachineDeployment's machine template changed, in CAPI's terms; empty when only in-place fields did. */

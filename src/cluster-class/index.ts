@@ -1,0 +1,3 @@
+export * from './class-variable';
+export * from './openstack-cluster-class';
+export * from './topology-cluster';

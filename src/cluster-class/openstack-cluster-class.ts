@@ -1,0 +1,316 @@
+import { ApiObject, App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import { shortHash } from '../canonical-json';
+import { validateConstructs } from '../chart-validation';
+import { CloudCredentials } from '../cloud-credentials';
+import { DELETE_PROTECTION, PRUNE_PROTECTION } from '../gitops-annotations';
+import { InputErrors } from '../input-errors';
+import { NodePoolOptions } from '../node-pool';
+import { OpenStackCapiCluster, OpenStackCapiClusterProps } from '../openstack-capi-cluster';
+import { isDns1123Label } from '../rules';
+import { ClusterClassVariable } from './class-variable';
+import { UpstreamVersions } from '../validation/upstream-versions';
+
+/** What a ClusterClass patch changes. */
+export enum ClassPatchTarget {
+  /** The KubeadmControlPlaneTemplate (kubeadm configuration of the control plane). */
+  CONTROL_PLANE = 'controlPlane',
+  /** The control plane's OpenStackMachineTemplate. */
+  CONTROL_PLANE_MACHINE = 'controlPlaneMachine',
+  /** The OpenStackClusterTemplate (network, API server, security groups, credentials). */
+  INFRASTRUCTURE_CLUSTER = 'infrastructureCluster',
+  /** The workers' OpenStackMachineTemplates. */
+  WORKER_MACHINE = 'workerMachine',
+  /** The workers' KubeadmConfigTemplates. */
+  WORKER_BOOTSTRAP = 'workerBootstrap',
+}
+
+/** A patch of a ClusterClass: sets one field of a template from a variable (or a Go template of variables). */
+export interface ClusterClassPatchOptions {
+  /** The patch's name, unique in the class. */
+  readonly name: string;
+  /** @default - none */
+  readonly description?: string;
+  /** The template it changes. */
+  readonly target: ClassPatchTarget;
+  /** JSON pointer of the field in the template, starting with `/spec/template/spec/`. */
+  readonly path: string;
+  /** The variable whose value the field takes. Give this or `template`. @default - none */
+  readonly variable?: string;
+  /** A Go template of the variables (`{{ .imageName }}`) giving the value as YAML. @default - none */
+  readonly template?: string;
+  /** With `variable`: apply only when the cluster sets it. @default true */
+  readonly onlyIfSet?: boolean;
+  /** With WORKER_* targets: the worker classes it applies to. @default - every worker class */
+  readonly workerClasses?: string[];
+}
+
+/** Props of an {@link OpenStackClusterClass}. */
+export interface OpenStackClusterClassProps {
+  /** The class's name: clusters refer to it (`spec.topology.classRef.name`). */
+  readonly name: string;
+  /** Namespace of the class and its templates: its clusters live there too. */
+  readonly namespace: string;
+  /**
+   * The choices every cluster of the class shares, as for an `OpenStackCapiCluster`: control
+   * plane flavor and machine, image, network, API server, security groups, kubeadm options,
+   * health checks, registry mirrors. `kubernetesVersion` is the version the templates are
+   * written for; each cluster sets its own. Name, namespace, credentials and control plane size
+   * belong to each cluster.
+   */
+  readonly cluster: OpenStackCapiClusterProps;
+  /**
+   * The worker classes, by name: a pool's options (flavor, machine, kubelet, labels, taints,
+   * health check...) without its size, which each cluster sets.
+   */
+  readonly workerClasses: { [name: string]: NodePoolOptions };
+  /**
+   * Create the namespace (never pruned nor deleted by GitOps: the clusters' credentials live there).
+   * @default true
+   */
+  readonly createNamespace?: boolean;
+  /** More variables, beside the built-in ones. @default - none */
+  readonly variables?: ClusterClassVariable[];
+  /** More patches, applying them. @default - none */
+  readonly patches?: ClusterClassPatchOptions[];
+}
+
+const SELECTORS: { [target: string]: { apiVersion: string; kind: string } } = {
+  [ClassPatchTarget.CONTROL_PLANE]: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate' },
+  [ClassPatchTarget.CONTROL_PLANE_MACHINE]: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate' },
+  [ClassPatchTarget.INFRASTRUCTURE_CLUSTER]: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackClusterTemplate' },
+  [ClassPatchTarget.WORKER_MACHINE]: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate' },
+  [ClassPatchTarget.WORKER_BOOTSTRAP]: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta2', kind: 'KubeadmConfigTemplate' },
+};
+
+/** The variable every cluster gives: its credentials, as the OpenStackCluster's identityRef. */
+export const IDENTITY_REF_VARIABLE = 'identityRef';
+const CAPACITY_PREFIX = 'capacity.cluster-autoscaler.kubernetes.io/';
+
+/**
+ * A ClusterClass for OpenStack, built from the same typed choices as `OpenStackCapiCluster`: the
+ * `ClusterClass` (CAPI v1beta2), its `KubeadmControlPlaneTemplate`, `OpenStackClusterTemplate`,
+ * the control plane's `OpenStackMachineTemplate`, and per worker class an
+ * `OpenStackMachineTemplate` and a `KubeadmConfigTemplate`, with the health checks in the class.
+ *
+ * Every template is named after a hash of its spec, as the plain cluster's are: editing the class
+ * gives new template names, and CAPI's topology controller rolls the clusters of the class to them
+ * (the old templates carry prune protection until the rollout is done).
+ *
+ * Variables, with their OpenAPI schemas and patches: `identityRef` (required; set by each
+ * `OpenStackTopologyCluster` from its credentials), `imageName` (the Glance image of every machine),
+ * `allowedCidrs` (who may reach the API server load balancer), and with a network CAPO creates,
+ * `nodeCidr` and `dnsNameservers`; plus yours (`variables`, `patches`).
+ *
+ * Needs a pair that serves CAPI v1beta2 (CAPI v1.13.5 or v1.14.0): the v1.10.5 pair is refused.
+ */
+export class OpenStackClusterClass extends Construct {
+  /** The class's name. */
+  public readonly name: string;
+  /** Its namespace. */
+  public readonly namespace: string;
+  /** The `ClusterClass` object. */
+  public readonly clusterClass: ApiObject;
+  /** The management cluster's releases. */
+  public readonly upstreamVersions: UpstreamVersions;
+  /** The variables of the class, by name. */
+  public readonly variables: { [name: string]: ClusterClassVariable } = {};
+  /** The worker classes' names. */
+  public readonly workerClassNames: string[];
+  /**
+   * The cluster every topology cluster of the class is made like (never synthesized): add-ons
+   * read its network and security group choices.
+   * @internal
+   */
+  public readonly _prototype: OpenStackCapiCluster;
+  /** The autoscaler's capacity annotations of each worker class (scale from zero). @internal */
+  public readonly _workerCapacity: { [workerClass: string]: { [annotation: string]: string } } = {};
+
+  constructor(scope: Construct, id: string, props: OpenStackClusterClassProps) {
+    super(scope, id);
+    const errors = new InputErrors(this);
+    this.name = props.name;
+    this.namespace = props.namespace;
+    errors.check(isDns1123Label(props.name), 'name', props.name, 'must be a DNS-1123 label');
+    errors.check(isDns1123Label(props.namespace), 'namespace', props.namespace, 'must be a DNS-1123 label');
+    this.upstreamVersions = props.cluster?.upstreamVersions ?? UpstreamVersions.DEFAULT;
+    errors.check(this.upstreamVersions.clusterApiVersion === 'v1beta2', 'cluster.upstreamVersions', this.upstreamVersions.toString(),
+      'must serve CAPI v1beta2 (CAPI v1.13.5 or v1.14.0): this library writes ClusterClasses in v1beta2 only');
+    this.workerClassNames = Object.keys(props.workerClasses ?? {});
+    errors.check(this.workerClassNames.length > 0, 'workerClasses', props.workerClasses, 'must name at least one worker class');
+    for (const name of this.workerClassNames) {
+      errors.check(isDns1123Label(name), `workerClasses.${name}`, name, 'must be a DNS-1123 label');
+      const options = props.workerClasses[name];
+      for (const sized of ['replicas', 'autoscaling'] as const) {
+        errors.check(options?.[sized] === undefined, `workerClasses.${name}.${sized}`, options?.[sized], 'is set by each cluster of the class, not by the class');
+      }
+    }
+    errors.throwIfAny();
+
+    if (props.createNamespace ?? true) {
+      new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, annotations: { ...DELETE_PROTECTION } } });
+    }
+
+    // The class's templates are those of a cluster made of the same choices, rendered apart.
+    const prototypeApp = new App({ outdir: 'unused' });
+    const prototypeChart = new Chart(prototypeApp, 'class');
+    this._prototype = prototypeCluster(this, prototypeChart, props);
+    const objects: any[] = prototypeChart.toJson();
+    const prototypeProblems = validateConstructs(prototypeApp);
+    if (prototypeProblems.length > 0) throw new Error(`${this.node.path}: the class's choices do not make a valid cluster:\n  - ${prototypeProblems.join('\n  - ')}`);
+    const find = (kind: string, name?: string) => objects.find(o => o.kind === kind && (name === undefined || o.metadata.name === name));
+
+    const emitted = new Map<string, ApiObject>();
+    const template = (object: any): { apiVersion: string; kind: string; name: string } => {
+      const name = object.metadata.name;
+      if (!emitted.has(`${object.kind}/${name}`)) {
+        emitted.set(`${object.kind}/${name}`, new ApiObject(this, `${object.kind}-${name}`, {
+          apiVersion: object.apiVersion,
+          kind: object.kind,
+          metadata: { name, namespace: this.namespace, annotations: { ...PRUNE_PROTECTION } },
+          spec: object.spec,
+        }));
+      }
+      return { apiVersion: object.apiVersion, kind: object.kind, name };
+    };
+    const hashed = (kind: string, apiVersion: string, base: string, spec: any) => template({
+      apiVersion, kind, metadata: { name: `${base}-${shortHash(spec)}` }, spec,
+    });
+
+    const kcp = find('KubeadmControlPlane').spec;
+    const controlPlaneMachine = template(find('OpenStackMachineTemplate', kcp.machineTemplate.spec.infrastructureRef.name));
+    const { replicas, version, machineTemplate, ...kcpRest } = kcp;
+    void [replicas, version];
+    const { infrastructureRef, ...machineTemplateSpec } = machineTemplate.spec ?? {};
+    void infrastructureRef;
+    const controlPlane = hashed('KubeadmControlPlaneTemplate', 'controlplane.cluster.x-k8s.io/v1beta2', `${this.name}-kubeadm`, {
+      template: { spec: { ...kcpRest, ...(Object.keys(machineTemplateSpec).length ? { machineTemplate: { spec: machineTemplateSpec } } : {}) } },
+    });
+    const infrastructure = hashed('OpenStackClusterTemplate', 'infrastructure.cluster.x-k8s.io/v1beta1', this.name, {
+      template: { spec: find('OpenStackCluster').spec },
+    });
+
+    const healthCheckOf = (selectorLabel: string, value: string) => {
+      const check = objects.find(o => o.kind === 'MachineHealthCheck' && o.spec.selector?.matchLabels?.[selectorLabel] === value);
+      return check ? { checks: check.spec.checks, remediation: check.spec.remediation } : undefined;
+    };
+    const workers = this.workerClassNames.map(workerClass => {
+      const deployment = objects.find(o => o.kind === 'MachineDeployment' && o.metadata.name === `${this.name}-${workerClass}-worker`);
+      this._workerCapacity[workerClass] = Object.fromEntries(Object.entries(deployment.metadata.annotations ?? {})
+        .filter(([k]) => k.startsWith(CAPACITY_PREFIX)) as Array<[string, string]>);
+      const spec = deployment.spec.template.spec;
+      return {
+        class: workerClass,
+        bootstrap: { templateRef: template(find('KubeadmConfigTemplate', spec.bootstrap.configRef.name)) },
+        infrastructure: { templateRef: template(find('OpenStackMachineTemplate', spec.infrastructureRef.name)) },
+        healthCheck: healthCheckOf('cluster.x-k8s.io/deployment-name', deployment.metadata.name),
+      };
+    });
+
+    const managedSubnet = find('OpenStackCluster').spec.managedSubnets !== undefined;
+    const variables = [...builtInVariables(managedSubnet), ...props.variables ?? []];
+    const ownPatches = props.patches ?? [];
+    const patches: ClusterClassPatchOptions[] = [...builtInPatches(managedSubnet), ...ownPatches];
+    for (const variable of variables) {
+      errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, 'is the name of another variable (built-in: identityRef, imageName, allowedCidrs, nodeCidr, dnsNameservers)');
+      this.variables[variable.name] = variable;
+    }
+    const patchNames = new Set<string>(builtInPatches(managedSubnet).map(p => p.name));
+    ownPatches.forEach((patch, i) => {
+      errors.check(!patchNames.has(patch.name), `patches[${i}].name`, patch.name, 'is the name of another patch');
+      patchNames.add(patch.name);
+      errors.check((patch.variable === undefined) !== (patch.template === undefined), `patches[${i}]`, patch.name, 'must give variable or template, not both');
+      if (patch.variable !== undefined) errors.check(this.variables[patch.variable] !== undefined, `patches[${i}].variable`, patch.variable, 'is not a variable of the class');
+      errors.check(typeof patch.path === 'string' && patch.path.startsWith('/spec/template/spec/'), `patches[${i}].path`, patch.path, 'must start with /spec/template/spec/');
+      for (const name of patch.workerClasses ?? []) errors.check(this.workerClassNames.includes(name), `patches[${i}].workerClasses`, name, 'is not a worker class');
+    });
+    errors.throwIfAny();
+
+    this.clusterClass = new ApiObject(this, 'ClusterClass', {
+      apiVersion: 'cluster.x-k8s.io/v1beta2',
+      kind: 'ClusterClass',
+      metadata: { name: this.name, namespace: this.namespace },
+      spec: {
+        controlPlane: {
+          templateRef: controlPlane,
+          machineInfrastructure: { templateRef: controlPlaneMachine },
+          healthCheck: healthCheckOf('cluster.x-k8s.io/control-plane-name', `${this.name}-control-plane`),
+        },
+        infrastructure: { templateRef: infrastructure },
+        workers: { machineDeployments: workers },
+        variables: variables.map(v => v._toSpec()),
+        patches: patches.map(p => patchSpec(p, this.workerClassNames)),
+      },
+    });
+  }
+}
+
+function prototypeCluster(owner: Construct, chart: Chart, props: OpenStackClusterClassProps): OpenStackCapiCluster {
+  const cluster = new OpenStackCapiCluster(chart, props.name, {
+    ...props.cluster,
+    name: props.name,
+    namespace: props.namespace,
+    createNamespace: false,
+    credentials: CloudCredentials.fromSecretName(`${props.name}-cloud-config`),
+  });
+  // With a flavor of known capacity, autoscaled: the pool then carries the capacity annotations
+  // its clusters' pools need to scale from zero.
+  for (const [name, options] of Object.entries(props.workerClasses)) {
+    const size = options?.flavor?.capacity ? { autoscaling: { minSize: 0, maxSize: 1 } } : { replicas: 1 };
+    cluster.addNodePool(name, { ...options, name, ...size });
+  }
+  void owner;
+  return cluster;
+}
+
+function builtInVariables(managedSubnet: boolean): ClusterClassVariable[] {
+  return [
+    ClusterClassVariable.fromSchema(IDENTITY_REF_VARIABLE, {
+      type: 'object',
+      required: ['name', 'cloudName'],
+      properties: {
+        name: { type: 'string', description: 'The Secret with clouds.yaml, or the OpenStackClusterIdentity.' },
+        cloudName: { type: 'string', description: 'The cloud of clouds.yaml.' },
+        type: { type: 'string', enum: ['Secret', 'ClusterIdentity'] },
+      },
+    }, { required: true, description: 'The credentials of the cluster (the OpenStackCluster\'s identityRef).' }),
+    ClusterClassVariable.string('imageName', { description: 'The Glance image of every machine, by name (image-builder\'s, for the cluster\'s Kubernetes version).' }),
+    ClusterClassVariable.stringList('allowedCidrs', { description: 'CIDRs allowed to reach the API server load balancer (the management cluster\'s egress included).' }),
+    ...(managedSubnet ? [
+      ClusterClassVariable.string('nodeCidr', { pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}/\\d{1,2}$', description: 'The node subnet CAPO creates.' }),
+      ClusterClassVariable.stringList('dnsNameservers', { description: 'DNS servers of the node subnet.' }),
+    ] : []),
+  ];
+}
+
+function builtInPatches(managedSubnet: boolean): ClusterClassPatchOptions[] {
+  return [
+    { name: IDENTITY_REF_VARIABLE, target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/identityRef', variable: IDENTITY_REF_VARIABLE, onlyIfSet: false },
+    { name: 'imageNameControlPlane', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName }}', onlyIfSet: true },
+    { name: 'imageNameWorkers', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName }}', onlyIfSet: true },
+    { name: 'allowedCidrs', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/allowedCIDRs', variable: 'allowedCidrs' },
+    ...(managedSubnet ? [
+      { name: 'nodeCidr', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/managedSubnets/0/cidr', variable: 'nodeCidr' },
+      { name: 'dnsNameservers', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/managedSubnets/0/dnsNameservers', variable: 'dnsNameservers' },
+    ] : []),
+  ];
+}
+
+/** The ClusterClass `spec.patches` entry of a patch. */
+function patchSpec(patch: ClusterClassPatchOptions, workerClasses: string[]): any {
+  const workers = patch.target === ClassPatchTarget.WORKER_MACHINE || patch.target === ClassPatchTarget.WORKER_BOOTSTRAP;
+  const matchResources = workers ? { machineDeploymentClass: { names: patch.workerClasses ?? workerClasses } }
+    : patch.target === ClassPatchTarget.INFRASTRUCTURE_CLUSTER ? { infrastructureCluster: true } : { controlPlane: true };
+  // A template patch is enabled when the variables it names are set; a variable patch when its variable is.
+  const enabledVariable = patch.variable ?? patch.template?.match(/\{\{\s*\.(\w+)/)?.[1];
+  const onlyIfSet = patch.onlyIfSet ?? true;
+  return {
+    name: patch.name,
+    description: patch.description,
+    enabledIf: onlyIfSet && enabledVariable ? `{{ if .${enabledVariable} }}true{{ end }}` : undefined,
+    definitions: [{
+      selector: { ...SELECTORS[patch.target], matchResources },
+      jsonPatches: [{ op: 'add', path: patch.path, valueFrom: patch.variable !== undefined ? { variable: patch.variable } : { template: patch.template } }],
+    }],
+  };
+}

@@ -1,0 +1,139 @@
+import { Chart, Testing } from 'cdk8s';
+import {
+  CalicoBootstrapJob, CapiTesting, ClassPatchTarget, ClusterClassVariable, ClusterNetwork, Flavor, MachineImage, OpenStackClusterClass,
+  OpenStackClusterClassProps, OpenStackTopologyCluster, SchemaValidator, SecurityGroupRule, UpstreamVersions,
+} from '../src';
+import { errorOf } from './fixtures';
+
+const CLASS_PROPS: OpenStackClusterClassProps = {
+  name: 'standard',
+  namespace: 'platform',
+  cluster: {
+    kubernetesVersion: 'v1.32.4',
+    controlPlaneFlavor: Flavor.named('m1.large'),
+    image: MachineImage.fromName('ubuntu-2404-kube-v1.32.4'),
+    network: ClusterNetwork.managed({ cidr: '10.6.0.0/24', mtu: 1450 }),
+    securityGroupRules: SecurityGroupRule.calico(),
+  },
+  workerClasses: {
+    general: { flavor: Flavor.of('m1.xlarge', { vcpus: 4, memoryMiB: 16384, diskGiB: 40 }) },
+    gpu: { flavor: Flavor.of('g1.large', { vcpus: 8, memoryMiB: 32768, diskGiB: 80, gpus: 1 }) },
+  },
+  variables: [ClusterClassVariable.string('team', { pattern: '^[a-z]+$', required: true })],
+  patches: [{ name: 'team', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/serverMetadata', template: '- key: team\n  value: {{ .team }}' }],
+};
+
+function classChart(overrides: Partial<OpenStackClusterClassProps> = {}) {
+  const chart = new Chart(Testing.app(), 'class');
+  const cls = new OpenStackClusterClass(chart, 'Class', { ...CLASS_PROPS, ...overrides });
+  return { chart, cls };
+}
+
+describe('OpenStackClusterClass', () => {
+  test('the ClusterClass and its templates, hash-named, valid against CAPI v1.14.0\'s and v1.13.5\'s CRDs (CEL rules included)', () => {
+    const { chart } = classChart();
+    const objects = CapiTesting.synth(chart);
+    expect(objects.map(o => o.kind).sort()).toEqual([
+      'ClusterClass', 'KubeadmConfigTemplate', 'KubeadmConfigTemplate', 'KubeadmControlPlaneTemplate', 'Namespace', 'OpenStackClusterTemplate',
+      'OpenStackMachineTemplate', 'OpenStackMachineTemplate', 'OpenStackMachineTemplate',
+    ]);
+    const cc = objects.find(o => o.kind === 'ClusterClass');
+    const names = objects.filter(o => o.kind !== 'ClusterClass' && o.kind !== 'Namespace').map(o => o.metadata.name);
+    for (const name of names) expect(name).toMatch(/-[0-9a-f]{8}$/);
+    expect(cc.spec.controlPlane.templateRef).toEqual({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate', name: expect.stringMatching(/^standard-kubeadm-/) });
+    expect(cc.spec.workers.machineDeployments.map((md: any) => md.class)).toEqual(['general', 'gpu']);
+    expect(cc.spec.controlPlane.healthCheck.checks.unhealthyNodeConditions.length).toBeGreaterThan(0);
+    expect(cc.spec.variables.map((v: any) => v.name)).toEqual(['identityRef', 'imageName', 'allowedCidrs', 'nodeCidr', 'dnsNameservers', 'team']);
+    // The KubeadmControlPlaneTemplate has no size nor version: each cluster gives them.
+    const kcpt = objects.find(o => o.kind === 'KubeadmControlPlaneTemplate');
+    expect(kcpt.spec.template.spec.replicas).toBeUndefined();
+    expect(kcpt.spec.template.spec.version).toBeUndefined();
+    expect(kcpt.spec.template.spec.kubeadmConfigSpec).toBeDefined();
+    // CapiTesting validated with the class's pair; the other v1beta2 pair too.
+    expect(new SchemaValidator({ versions: UpstreamVersions.CAPI_1_13_CAPO_0_14 }).validate(objects)).toEqual([]);
+  });
+
+  test('editing the class renames the templates it changes: a class change rolls its clusters', () => {
+    const before = CapiTesting.synth(classChart().chart);
+    const after = CapiTesting.synth(classChart({
+      workerClasses: { ...CLASS_PROPS.workerClasses, general: { flavor: Flavor.of('m1.2xlarge', { vcpus: 8, memoryMiB: 32768, diskGiB: 40 }) } },
+    }).chart);
+    const ref = (objects: any[], cls: string) => objects.find(o => o.kind === 'ClusterClass').spec.workers.machineDeployments.find((md: any) => md.class === cls).infrastructure.templateRef.name;
+    expect(ref(after, 'general')).not.toBe(ref(before, 'general'));
+    expect(ref(after, 'gpu')).toBe(ref(before, 'gpu'));
+  });
+
+  test('refused: the v1beta1 pair, sized worker classes, unknown patch variables', () => {
+    expect(errorOf(() => classChart({ cluster: { ...CLASS_PROPS.cluster, upstreamVersions: UpstreamVersions.CAPI_1_10_CAPO_0_12 } })))
+      .toMatch(/cluster.upstreamVersions = "CAPI v1.10.5 \+ CAPO v0.12.4": must serve CAPI v1beta2/);
+    expect(errorOf(() => classChart({ workerClasses: { general: { flavor: Flavor.named('m1.large'), replicas: 2 } } })))
+      .toMatch(/workerClasses.general.replicas = 2: is set by each cluster of the class/);
+    expect(errorOf(() => classChart({ patches: [{ name: 'x', target: ClassPatchTarget.CONTROL_PLANE, path: '/spec/template/spec/x', variable: 'nope' }] })))
+      .toMatch(/patches\[0\].variable = "nope": is not a variable of the class/);
+  });
+});
+
+describe('OpenStackTopologyCluster', () => {
+  function topology(props: Partial<ConstructorParameters<typeof OpenStackTopologyCluster>[2]> = {}) {
+    const { chart, cls } = classChart();
+    const cluster = new OpenStackTopologyCluster(chart, 'prod', {
+      name: 'prod',
+      clusterClass: cls,
+      kubernetesVersion: 'v1.33.2',
+      variables: { team: 'payments' },
+      workers: [
+        { class: 'general', name: 'general', autoscaling: { minSize: 0, maxSize: 5 }, failureDomain: 'az-1' },
+        { class: 'gpu', name: 'gpu', replicas: 1, variables: { imageName: 'ubuntu-2404-kube-v1.33.2-nvidia' } },
+      ],
+      ...props,
+    });
+    return { chart, cls, cluster };
+  }
+
+  test('a Cluster with spec.topology only, its variables set, valid against CAPI\'s CRD', () => {
+    const { chart } = topology();
+    const objects = CapiTesting.synth(chart);
+    const cluster = objects.find(o => o.kind === 'Cluster');
+    expect(cluster.spec.topology).toEqual({
+      classRef: { name: 'standard' },
+      version: 'v1.33.2',
+      controlPlane: { replicas: 3 },
+      workers: {
+        machineDeployments: [
+          {
+            class: 'general',
+            name: 'general',
+            failureDomain: 'az-1',
+            metadata: {
+              annotations: expect.objectContaining({
+                'cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size': '0',
+                'cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size': '5',
+                'capacity.cluster-autoscaler.kubernetes.io/cpu': '4',
+                'capacity.cluster-autoscaler.kubernetes.io/memory': expect.stringMatching(/Mi$/),
+              }),
+            },
+          },
+          { class: 'gpu', name: 'gpu', replicas: 1, variables: { overrides: [{ name: 'imageName', value: 'ubuntu-2404-kube-v1.33.2-nvidia' }] } },
+        ],
+      },
+      variables: [{ name: 'identityRef', value: { name: 'prod-cloud-config', cloudName: 'openstack' } }, { name: 'team', value: 'payments' }],
+    });
+    expect(objects.filter(o => o.kind === 'KubeadmControlPlane' || o.kind === 'MachineDeployment')).toEqual([]);
+  });
+
+  test('variables are checked against the class\'s schemas at synth time, with one-line errors', () => {
+    expect(errorOf(() => topology({ variables: { team: 'Payments!', nodeCidr: 'ten', colour: 'blue' } })))
+      .toMatch(/prod: variables.team = "Payments!": must match the pattern "\^\[a-z\]\+\$"[^]*variables.nodeCidr = "ten": must match the pattern[^]*variables.colour = "blue": is not a variable of ClusterClass standard/);
+    expect(errorOf(() => topology({ variables: {} }))).toMatch(/variables.team = undefined: is required by ClusterClass standard/);
+    expect(errorOf(() => topology({ workers: [{ class: 'huge', name: 'x' }] }))).toMatch(/workers\[0\].class = "huge": must be a worker class of standard \(general, gpu\)/);
+    expect(errorOf(() => topology({ kubernetesVersion: 'v1.29.0' }))).toMatch(/kubernetesVersion = "v1.29.0": is not supported for workload clusters by CAPI v1.14.0/);
+  });
+
+  test('add-ons take it as they take a plain cluster', () => {
+    const { chart, cluster } = topology();
+    new CalicoBootstrapJob(chart, 'Calico', { cluster });
+    cluster.node.scope; // eslint-disable-line no-unused-expressions
+    const objects = CapiTesting.synth(chart);
+    expect(objects.find(o => o.kind === 'ClusterResourceSet').spec.clusterSelector.matchLabels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'prod' });
+  });
+});
