@@ -96,7 +96,7 @@ project.addTask('import:kubernetes', {
 });
 
 // `npm run synth`: the README's main command. Each example app writes its own dist/.
-const EXAMPLES = ['capi-ubuntu-openstack', 'production-cluster', 'blueprint-app', 'cluster-class'];
+const EXAMPLES = ['capi-ubuntu-openstack', 'production-cluster', 'blueprint-app', 'cluster-class', 'grandmothership'];
 project.addTask('synth', {
   description: `Synthesize the example clusters into ${EXAMPLES.map(e => `examples/${e}/dist/`).join(' and ')}`,
   steps: [

@@ -76,7 +76,7 @@ echo "packed library: the README quick start synthesizes with cdk8s synth ($(fin
 BLUEPRINT="$ROOT/examples/blueprint-app"
 mkdir "$APP/blueprint"
 cd "$APP/blueprint"
-cp -r "$BLUEPRINT"/package.json "$BLUEPRINT"/*.ts "$BLUEPRINT"/test .
+cp -r "$BLUEPRINT"/package.json "$BLUEPRINT"/*.ts "$BLUEPRINT"/*.yaml "$BLUEPRINT"/test .
 cat > tsconfig.json <<JSON
 { "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "esModuleInterop": true, "skipLibCheck": true, "types": ["node", "jest"] } }
 JSON

@@ -87,6 +87,13 @@ export interface BoundCloudCredentials {
   readonly privateCa: boolean;
 }
 
+/** The `identityRef` of an OpenStackCluster (or a ClusterClass variable) reading these credentials. */
+export function identityRefOf(credentials: BoundCloudCredentials): { [field: string]: string } {
+  return credentials.clusterIdentityName
+    ? { type: 'ClusterIdentity', name: credentials.clusterIdentityName, cloudName: credentials.cloudName }
+    : { name: credentials.secretName, cloudName: credentials.cloudName };
+}
+
 /** The cluster a credential is bound to: its name and namespace. */
 export interface CredentialsTarget {
   /** The cluster's name. */

@@ -24,6 +24,8 @@ export * from './gitops-delivery';
 export * from './testing';
 export * from './fleet';
 export * from './cluster-class';
+export * from './tenant';
+export * from './hosted-control-plane';
 export * from './manifest-validator';
 export * from './cluster-contract';
 export * from './addons';

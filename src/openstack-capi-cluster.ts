@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import {
-  AutoscalerAddon, AutoscalerAddonOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions, CalicoOperator, CalicoOperatorOptions,
+  AutoscalerAddon, AutoscalerAddonOptions, ClusterApiOperator, ClusterApiOperatorOptions, CalicoBootstrapJob, CalicoBootstrapJobOptions,
+  CalicoOperator, CalicoOperatorOptions,
   CiliumCni, CiliumCniOptions, CinderCsiDriver,
   CinderCsiDriverOptions, ClusterResourceSetAddon, HelmChartProxy, HelmChartProxyOptions, MetricsServer, MetricsServerOptions,
   ClusterResourceSetAddonOptions, OpenStackCloudControllerManager, OpenStackCloudControllerManagerOptions,
@@ -573,6 +574,16 @@ export class OpenStackCapiCluster extends Construct implements ICapiCluster {
   public addCilium(options: CiliumCniOptions = {}): CiliumCni {
     this.checkIdIsFree('addCilium()', 'Cilium');
     return new CiliumCni(this, 'Cilium', { ...options, cluster: this });
+  }
+
+  /**
+   * Promotes the cluster to a Cluster API management cluster: cert-manager and the
+   * cluster-api-operator by CAAPH, and the providers of the pair (core, kubeadm, OpenStack, Helm,
+   * optionally Kamaji) by a ClusterResourceSet.
+   */
+  public addClusterApi(options: ClusterApiOperatorOptions = {}): ClusterApiOperator {
+    this.checkIdIsFree('addClusterApi()', 'ClusterApi');
+    return new ClusterApiOperator(this, 'ClusterApi', { ...options, cluster: this });
   }
 
   /** Runs the cluster-autoscaler for this cluster's pools (in the management cluster by default). */

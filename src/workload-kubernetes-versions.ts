@@ -1,3 +1,5 @@
+import { InputErrors } from './input-errors';
+import { KUBERNETES_VERSION_RULE, parseKubernetesVersion } from './kubernetes-version';
 import { UpstreamVersions } from './validation/upstream-versions';
 
 /**
@@ -24,4 +26,13 @@ export function workloadVersionProblem(versions: UpstreamVersions, minor: number
   if (!range || (minor >= range.min && minor <= range.max)) return undefined;
   return `is not supported for workload clusters by CAPI ${versions.clusterApi} (v1.${range.min}.x to v1.${range.max}.x, its release notes): `
     + 'choose a version in that range or other upstreamVersions';
+}
+
+/** Checks a workload cluster's Kubernetes version: a release version, of a minor the pair supports. */
+export function checkWorkloadKubernetesVersion(errors: InputErrors, prop: string, version: string, versions: UpstreamVersions): void {
+  const parsed = parseKubernetesVersion(version);
+  if (errors.check(parsed !== undefined, prop, version, KUBERNETES_VERSION_RULE)) {
+    const problem = workloadVersionProblem(versions, parsed!.minor);
+    errors.check(problem === undefined, prop, version, problem ?? '');
+  }
 }

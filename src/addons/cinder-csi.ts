@@ -12,7 +12,7 @@ import { isDns1123Subdomain, labelValueProblem } from '../rules';
 import { addInlineCloudConfigSecret, CLOUD_CONFIG_DIR, cloudConf, userCloudConfigSecretName } from './cloud-conf';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { CINDER_CSI_PLUGIN_IMAGES, CINDER_CSI_SIDECAR_IMAGES, CsiSidecarImages, resolveImage } from './image-versions';
-import { ON_CONTROL_PLANE_NODES, requests, SystemPriorityClass } from './pod-placement';
+import { controllerPlacement, requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 import { IMPORTS_FOLDER } from '../validation/imports-folder';
 
@@ -210,7 +210,7 @@ const SNAPSHOT_PROPS = ['className', 'deletionPolicy', 'isDefault', 'forceCreate
  *   which the API server defaults to the same);
  * - the controller plugin and the snapshot controller run on the control plane nodes as
  *   `system-cluster-critical` (upstream: on any node, no priority), so that no worker pool is
- *   kept from scaling down to zero (see `ON_CONTROL_PLANE_NODES`); the node plugin is
+ *   kept from scaling down to zero (see `controllerPlacement`; anywhere when the control plane is hosted); the node plugin is
  *   `system-node-critical`; every container requests CPU and memory (upstream: nothing).
  */
 export class CinderCsiDriver extends WorkloadAddon {
@@ -272,7 +272,7 @@ export class CinderCsiDriver extends WorkloadAddon {
       metadata: { name: DRIVER },
       spec: { attachRequired: true, podInfoOnMount: true, volumeLifecycleModes: ['Persistent', 'Ephemeral'] },
     });
-    addControllerPlugin(this.workload, this.image, release, cluster.name);
+    addControllerPlugin(this.workload, this.image, release, cluster.name, controllerPlacement(cluster));
     addNodePlugin(this.workload, this.image, release);
     this.storageClasses.forEach((sc, i) => storageClass(this.workload, `StorageClass${i}`, sc));
 
@@ -280,7 +280,7 @@ export class CinderCsiDriver extends WorkloadAddon {
       this.volumeSnapshotClassName = snapshots.className ?? 'csi-cinder-snapclass';
       if (snapshots.installSnapshotController ?? true) {
         for (const file of SNAPSHOTTER_FILES) {
-          upstreamObjects(file).map(placeSnapshotController)
+          upstreamObjects(file).map(o => placeSnapshotController(o, controllerPlacement(cluster)))
             .forEach(o => new ApiObject(this.workload, `${o.kind}-${o.metadata.namespace ?? ''}-${o.metadata.name}`, o));
         }
       }
@@ -498,7 +498,8 @@ const cloudConfigMount: k8s.VolumeMount = { name: 'secret-cinderplugin', mountPa
 const SIDECAR_REQUESTS = requests('10m', '32Mi');
 const PLUGIN_REQUESTS = requests('20m', '64Mi');
 
-function addControllerPlugin(scope: Construct, image: string, release: CinderCsiRelease, clusterName: string): void {
+function addControllerPlugin(scope: Construct, image: string, release: CinderCsiRelease, clusterName: string,
+  placement: Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations'>): void {
   const labels = { app: 'csi-cinder-controllerplugin' };
   const socketMount: k8s.VolumeMount = { name: 'socket-dir', mountPath: SOCKET };
   const sidecar = (name: string, sidecarImage: string, args: string[]): k8s.Container => ({
@@ -521,7 +522,7 @@ function addControllerPlugin(scope: Construct, image: string, release: CinderCsi
         metadata: { labels },
         spec: {
           serviceAccountName: CONTROLLER_SA,
-          ...ON_CONTROL_PLANE_NODES,
+          ...placement,
           priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
           containers: [
             sidecar('csi-attacher', s.attacher, ['--timeout=3m', '--leader-election=true', '--default-fstype=ext4']),
@@ -658,7 +659,7 @@ const SNAPSHOTTER_FILES = [
  * The snapshot controller's Deployment, placed as the CSI controller: on control plane nodes, as
  * a critical controller, with requests (upstream: anywhere, none). Other objects unchanged.
  */
-function placeSnapshotController(o: any): any {
+function placeSnapshotController(o: any, placement: Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations'>): any {
   if (o.kind !== 'Deployment') return o;
   const pod = o.spec.template.spec;
   return {
@@ -669,7 +670,7 @@ function placeSnapshotController(o: any): any {
         ...o.spec.template,
         spec: {
           ...pod,
-          ...ON_CONTROL_PLANE_NODES,
+          ...placement,
           priorityClassName: SystemPriorityClass.CLUSTER_CRITICAL,
           containers: pod.containers.map((c: any) => ({ ...c, resources: { requests: { cpu: '10m', memory: '64Mi' } } })),
         },

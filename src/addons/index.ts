@@ -9,3 +9,4 @@ export * from './metrics-server';
 export * from './helm-chart-proxy';
 export * from './cilium';
 export * from './calico-operator';
+export * from './cluster-api-operator';

@@ -4,7 +4,7 @@ import type { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
 import { ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { resolveImage } from './image-versions';
-import { ON_CONTROL_PLANE_NODES, requests, SystemPriorityClass } from './pod-placement';
+import { controllerPlacement, requests, SystemPriorityClass } from './pod-placement';
 import { WorkloadAddon } from './workload-addon';
 
 /**
@@ -125,7 +125,7 @@ export class MetricsServer extends WorkloadAddon {
     errors.check(Number.isInteger(this.replicas) && this.replicas >= 1 && this.replicas <= 10, 'replicas', props.replicas,
       'must be an integer from 1 to 10');
     const controlPlaneNodes = props.cluster.controlPlaneReplicas;
-    errors.check(!(this.replicas > controlPlaneNodes), 'replicas', props.replicas,
+    errors.check(controlPlaneNodes === 0 || !(this.replicas > controlPlaneNodes), 'replicas', props.replicas,
       `must not exceed the cluster's ${controlPlaneNodes} control plane machines: each replica runs on a control plane node of its own (required anti-affinity)`);
     errors.checkBoolean('kubeletInsecureTls', props.kubeletInsecureTls);
     this.args = metricsServerArgs(errors, props.extraArgs, props.kubeletInsecureTls ?? true);
@@ -220,8 +220,8 @@ export class MetricsServer extends WorkloadAddon {
               },
               volumeMounts: [{ name: 'tmp-dir', mountPath: '/tmp' }],
             }],
-            nodeSelector: { 'kubernetes.io/os': 'linux', ...ON_CONTROL_PLANE_NODES.nodeSelector },
-            tolerations: ON_CONTROL_PLANE_NODES.tolerations,
+            nodeSelector: { 'kubernetes.io/os': 'linux', ...controllerPlacement(props.cluster).nodeSelector },
+            tolerations: controllerPlacement(props.cluster).tolerations,
             ...(ha ? {
               affinity: {
                 podAntiAffinity: {

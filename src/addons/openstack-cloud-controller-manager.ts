@@ -102,7 +102,7 @@ export class OpenStackCloudControllerManager extends WorkloadAddon {
     ]) {
       this.bindClusterRole(bindingId, { name, clusterRole: name, serviceAccount, namespace: NAMESPACE });
     }
-    addDaemonSet(this.workload, this.image, cluster.name);
+    addDaemonSet(this.workload, this.image, cluster.name, cluster.controlPlaneReplicas > 0);
 
     addInlineCloudConfigSecret(this, this.workload, cluster, CLOUD_CONFIG_SECRET, this.cloudConf);
     this.addon = this.deliver(props, 'cloud-provider-openstack', this.cloudConfigSecretName ? [this.cloudConfigSecretName] : []);
@@ -134,7 +134,12 @@ const CLOUD_NODE_CONTROLLER_RULES: k8s.PolicyRule[] = [
   { apiGroups: [core], resources: ['events'], verbs: ['create', 'patch', 'update'] },
 ];
 
-function addDaemonSet(chart: Construct, image: string, clusterName: string): void {
+/**
+ * With a hosted control plane there are no control plane nodes: the DaemonSet runs on the workers,
+ * tolerating CAPI's `node.cluster.x-k8s.io/uninitialized` taint of new nodes (the Kamaji
+ * provider's OpenStack notes).
+ */
+function addDaemonSet(chart: Construct, image: string, clusterName: string, onControlPlaneNodes: boolean): void {
   const labels = { 'k8s-app': 'openstack-cloud-controller-manager' };
   new k8s.KubeDaemonSet(chart, 'DaemonSet', {
     metadata: { name: 'openstack-cloud-controller-manager', namespace: NAMESPACE, labels },
@@ -144,12 +149,13 @@ function addDaemonSet(chart: Construct, image: string, clusterName: string): voi
       template: {
         metadata: { labels },
         spec: {
-          nodeSelector: { 'node-role.kubernetes.io/control-plane': '' },
+          nodeSelector: onControlPlaneNodes ? { 'node-role.kubernetes.io/control-plane': '' } : undefined,
           securityContext: { runAsUser: 1001 },
           tolerations: [
             { key: 'node.cloudprovider.kubernetes.io/uninitialized', value: 'true', effect: 'NoSchedule' },
             { key: 'node-role.kubernetes.io/master', effect: 'NoSchedule' },
             { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+            ...(onControlPlaneNodes ? [] : [{ key: 'node.cluster.x-k8s.io/uninitialized', effect: 'NoSchedule' }]),
           ],
           serviceAccountName: 'cloud-controller-manager',
           // Nodes stay uninitialized (and unschedulable) without it: scheduled and evicted as the

@@ -14,6 +14,14 @@ export const ON_CONTROL_PLANE_NODES: Pick<k8s.PodSpec, 'nodeSelector' | 'tolerat
 };
 
 /**
+ * Where a cluster's controllers run: on its control plane nodes, or, for a cluster whose control
+ * plane is hosted elsewhere (no control plane nodes), anywhere on the workers.
+ */
+export function controllerPlacement(cluster: { readonly controlPlaneReplicas: number }): Pick<k8s.PodSpec, 'nodeSelector' | 'tolerations'> {
+  return cluster.controlPlaneReplicas > 0 ? ON_CONTROL_PLANE_NODES : {};
+}
+
+/**
  * Requests of a container: what the scheduler reserves for it (Kubernetes docs, "Resource
  * Management for Pods and Containers"). No limits: a memory limit kills a controller whose use
  * grows with the cluster, a CPU limit throttles it.

@@ -1,10 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MAX_SIZE_ANNOTATION, MIN_SIZE_ANNOTATION } from '../autoscaler-annotations';
-import { BoundCloudCredentials, CloudCredentials } from '../cloud-credentials';
+import { BoundCloudCredentials, CloudCredentials, identityRefOf } from '../cloud-credentials';
 import { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
-import { kubernetesMinor, KUBERNETES_VERSION_RULE, parseKubernetesVersion } from '../kubernetes-version';
 import { MachineImage } from '../machine-image';
 import { DEFAULT_POD_CIDR } from '../openstack-capi-cluster';
 import type { RegistryMirror } from '../registry-mirrors';
@@ -12,7 +11,7 @@ import { isDns1123Label } from '../rules';
 import { SecurityGroupRule } from '../security-group-rule';
 import { checkValueAgainstSchema } from '../validation/schema-check';
 import { UpstreamVersions } from '../validation/upstream-versions';
-import { workloadVersionProblem } from '../workload-kubernetes-versions';
+import { checkWorkloadKubernetesVersion } from '../workload-kubernetes-versions';
 import { IDENTITY_REF_VARIABLE, OpenStackClusterClass } from './openstack-cluster-class';
 
 /** The size of a topology pool that the cluster-autoscaler scales. */
@@ -107,11 +106,7 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
     this.podCidrs = props.podCidrs ?? [DEFAULT_POD_CIDR];
     this.controlPlaneReplicas = props.controlPlaneReplicas ?? 3;
     errors.check(isDns1123Label(props.name), 'name', props.name, 'must be a DNS-1123 label');
-    const version = parseKubernetesVersion(props.kubernetesVersion);
-    if (errors.check(version !== undefined, 'kubernetesVersion', props.kubernetesVersion, KUBERNETES_VERSION_RULE)) {
-      const problem = workloadVersionProblem(this.upstreamVersions, version!.minor);
-      errors.check(problem === undefined, 'kubernetesVersion', props.kubernetesVersion, problem ?? '');
-    }
+    checkWorkloadKubernetesVersion(errors, 'kubernetesVersion', props.kubernetesVersion, this.upstreamVersions);
     errors.check(Number.isInteger(this.controlPlaneReplicas) && this.controlPlaneReplicas % 2 === 1, 'controlPlaneReplicas', props.controlPlaneReplicas,
       'must be an odd number (etcd quorum)');
 
@@ -133,9 +128,7 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
     this.credentials = (props.credentials ?? CloudCredentials.fromSecretName())._bind(this, {
       clusterName: this.name, namespace: this.namespace, upstreamVersions: this.upstreamVersions,
     });
-    const identityRef = this.credentials.clusterIdentityName
-      ? { type: 'ClusterIdentity', name: this.credentials.clusterIdentityName, cloudName: this.credentials.cloudName }
-      : { name: this.credentials.secretName, cloudName: this.credentials.cloudName };
+    const identityRef = identityRefOf(this.credentials);
 
     errors.check(props.variables?.[IDENTITY_REF_VARIABLE] === undefined, `variables.${IDENTITY_REF_VARIABLE}`, props.variables?.[IDENTITY_REF_VARIABLE],
       'is set from credentials: give credentials instead');
@@ -190,7 +183,6 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
         },
       },
     });
-    void kubernetesMinor;
   }
 }
 

@@ -26,7 +26,15 @@ interface CustomResourceDefinition {
  * ClusterResourceSet in the same group). With CAPI v1.10 the management cluster runs CAAPH v0.4
  * (v1beta1 contract), whose HelmChartProxy lacks only `options.takeOwnership`.
  */
-export const ADDON_PROVIDER_FOLDERS = ['cluster-api-addon-provider-helm/v0.6.4'];
+export const ADDON_PROVIDER_FOLDERS = [
+  'cluster-api-addon-provider-helm/v0.6.4',
+  // The cluster-api-operator's providers (operator.cluster.x-k8s.io/v1alpha2), the Kamaji control
+  // plane provider's KamajiControlPlane (controlplane.cluster.x-k8s.io/v1alpha2, beside KCP in its
+  // group) and Kamaji's DataStore (kamaji.clastix.io/v1alpha1).
+  'cluster-api-operator/v0.28.0',
+  'cluster-api-control-plane-provider-kamaji/v0.20.0',
+  'kamaji/26.8.2-edge',
+];
 
 /**
  * The GitOps tools' CRDs, known with every pinned pair: Argo CD v3.5.1's Application and
@@ -114,6 +122,6 @@ function yamlFiles(folder: string): string[] {
 function crdFiles(folder: string): string[] {
   if (!fs.existsSync(folder)) return [];
   return fs.readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter(f => f.endsWith('.yaml') && f.split(path.sep).includes('crd'))
+    .filter(f => f.endsWith('.yaml') && f.split(path.sep).some(segment => segment === 'crd' || segment === 'crds'))
     .map(f => path.join(folder, f));
 }
