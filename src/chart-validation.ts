@@ -33,3 +33,24 @@ export function validateByUpstreamVersions(objects: Array<{ object: ApiObject; j
   return [...groups].flatMap(([versions, manifests]) => new SchemaValidator({ versions }).validate(manifests));
 }
 
+/**
+ * The same object written twice — e.g. by two clusters sharing a namespace — would be applied
+ * twice, the second copy silently winning: an error naming both places.
+ */
+export function duplicateObjects(charts: Array<{ folder: string; manifests: any[] }>): string[] {
+  const seen = new Map<string, string>();
+  const problems: string[] = [];
+  for (const chart of charts) {
+    for (const manifest of chart.manifests) {
+      const group = String(manifest.apiVersion).includes('/') ? String(manifest.apiVersion).split('/')[0] : 'core';
+      const id = `${manifest.kind}/${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`;
+      const first = seen.get(`${group} ${id}`);
+      if (first !== undefined) {
+        problems.push(`${chart.folder}: ${id} is also written by ${first}: give the objects distinct names (two clusters sharing a namespace: name their add-ons apart; a namespace a Tenant or class creates: give its clusters createNamespace: false)`);
+      } else {
+        seen.set(`${group} ${id}`, chart.folder);
+      }
+    }
+  }
+  return problems;
+}

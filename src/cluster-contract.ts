@@ -55,3 +55,10 @@ export interface ICapiCluster extends IConstruct {
   /** Labels add-ons select this cluster by. */
   readonly selectorLabels: { [key: string]: string };
 }
+
+/** Whether a construct keeps the cluster contract (a plain, topology or hosted cluster). */
+export function isCapiCluster(construct: IConstruct): construct is ICapiCluster {
+  const c = construct as Partial<ICapiCluster>;
+  return typeof c.name === 'string' && typeof c.namespace === 'string' && typeof c.kubernetesVersion === 'string'
+    && c.credentials !== undefined && Array.isArray(c.podCidrs) && c.upstreamVersions !== undefined;
+}

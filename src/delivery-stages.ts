@@ -22,6 +22,7 @@ export const DELIVERY_STAGES = [BASE_STAGE, TEMPLATES_STAGE, CLUSTER_STAGE];
 
 const BASE_KINDS = new Set([
   'Namespace', 'Secret', 'OpenStackClusterIdentity', 'ServiceAccount', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding',
+  'ResourceQuota', 'DataStore',
 ]);
 
 /** The stage of an object, by its kind. */

@@ -3,6 +3,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { parse as parseYaml } from 'yaml';
 import { canonicalJson } from './canonical-json';
+import { ICapiCluster, isCapiCluster } from './cluster-contract';
 import { InputErrors } from './input-errors';
 import { overlaps, parseIpv4Cidr } from './ipv4';
 import { OpenStackCapiCluster } from './openstack-capi-cluster';
@@ -120,13 +121,14 @@ export class Fleet extends Construct {
 
   /** Every problem that spans clusters: what no single cluster can see. */
   private crossClusterProblems(): string[] {
+    // Any cluster construct keeping the contract: plain, topology or hosted.
     const clusters = this.entries.flatMap(entry => this.members[entry.name].node.findAll()
-      .filter((c): c is OpenStackCapiCluster => c instanceof OpenStackCapiCluster)
-      .map(cluster => ({ entry, cluster, spec: cluster.openStackCluster.toJson().spec ?? {} })));
+      .filter((c): c is ICapiCluster => isCapiCluster(c))
+      .map(cluster => ({ entry, cluster, spec: openStackClusterSpec(cluster) })));
     const problems: string[] = [];
-    const at = (c: { entry: FleetEntry; cluster: OpenStackCapiCluster }) => `${c.entry.name} (${c.cluster.node.path})`;
+    const at = (c: { entry: FleetEntry; cluster: ICapiCluster }) => `${c.entry.name} (${c.cluster.node.path})`;
     for (const entry of this.entries) {
-      if (!clusters.some(c => c.entry === entry)) problems.push(`${this.node.path}: entry ${entry.name}: its blueprint built no OpenStackCapiCluster`);
+      if (!clusters.some(c => c.entry === entry)) problems.push(`${this.node.path}: entry ${entry.name}: its blueprint built no cluster (OpenStackCapiCluster, OpenStackTopologyCluster, HostedControlPlaneCluster)`);
     }
 
     // Grouped by what they must not share: linear in the fleet's size, pairs only within a group.
@@ -145,7 +147,8 @@ export class Fleet extends Construct {
     for (const same of groups(c => c.cluster.name)) {
       pairs(same, (a, _b, pair) => problems.push(`${pair}: both are named cluster "${a.cluster.name}": cluster names are unique in a fleet`));
     }
-    for (const same of groups(c => c.cluster.namespace)) {
+    // A plain cluster owns its namespace; topology clusters share their class's, hosted ones their tenant's.
+    for (const same of groups(c => (c.cluster instanceof OpenStackCapiCluster ? c.cluster.namespace : undefined))) {
       pairs(same, (a, _b, pair) => problems.push(`${pair}: share namespace "${a.cluster.namespace}": give each cluster its own (its credentials and add-ons live there)`));
     }
     for (const [what, field] of [['network', 'network'], ['router', 'router']] as const) {
@@ -209,4 +212,10 @@ function admits(selector: any, labels: { [key: string]: string }): boolean {
     }
   });
   return byLabels && byExpressions;
+}
+
+/** The OpenStackCluster spec of a cluster that writes one (plain and hosted clusters); {} otherwise. */
+function openStackClusterSpec(cluster: ICapiCluster): any {
+  const object = (cluster as { openStackCluster?: ApiObject }).openStackCluster;
+  return object?.toJson().spec ?? {};
 }

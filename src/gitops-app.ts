@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, IResolver, Yaml } from 'cdk8s';
-import { chartObjects, validateByUpstreamVersions, validateConstructs } from './chart-validation';
+import { chartObjects, duplicateObjects, validateByUpstreamVersions, validateConstructs } from './chart-validation';
 import { DELIVERY_STAGES, DeliveryStage, stageOf } from './delivery-stages';
 import { GitOpsDelivery } from './gitops-delivery';
 import { formatErrors } from './input-errors';
@@ -208,28 +208,6 @@ function displayPath(dir: string): string {
 
 function chartFolder(chart: Chart): string {
   return chart.node.path.split('/').filter(Boolean).join('-') || 'default';
-}
-
-/**
- * The same object written twice — e.g. by two clusters sharing a namespace — would be applied
- * twice, the second copy silently winning: an error naming both places.
- */
-function duplicateObjects(charts: ChartManifests[]): string[] {
-  const seen = new Map<string, string>();
-  const problems: string[] = [];
-  for (const chart of charts) {
-    for (const manifest of chart.manifests) {
-      const group = String(manifest.apiVersion).includes('/') ? String(manifest.apiVersion).split('/')[0] : 'core';
-      const id = `${manifest.kind}/${manifest.metadata?.namespace ? `${manifest.metadata.namespace}/` : ''}${manifest.metadata?.name}`;
-      const first = seen.get(`${group} ${id}`);
-      if (first !== undefined) {
-        problems.push(`${chart.folder}: ${id} is also written by ${first}: give the objects distinct names (two clusters sharing a namespace: name their add-ons apart)`);
-      } else {
-        seen.set(`${group} ${id}`, chart.folder);
-      }
-    }
-  }
-  return problems;
 }
 
 /** `<kind>-<name>.yaml`, with the namespace added where a chart has that kind and name twice. */

@@ -149,6 +149,7 @@ export class HostedControlPlaneCluster extends Construct implements ICapiCluster
     const replicas = props.replicas ?? 2;
     errors.check(isDns1123Label(props.name), 'name', props.name, 'must be a DNS-1123 label');
     errors.check(isDns1123Label(props.namespace), 'namespace', props.namespace, 'must be a DNS-1123 label');
+    errors.check(props.dataStore instanceof KamajiDataStore, 'dataStore', props.dataStore, 'must be a KamajiDataStore');
     errors.check(this.upstreamVersions.clusterApiVersion === 'v1beta2', 'upstreamVersions', this.upstreamVersions.toString(),
       'must serve CAPI v1beta2: the Kamaji control plane provider v0.20 implements the v1beta2 contract (it builds on CAPI v1.13)');
     checkWorkloadKubernetesVersion(errors, 'kubernetesVersion', props.kubernetesVersion, this.upstreamVersions);

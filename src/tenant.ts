@@ -1,12 +1,20 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-30';
 import { Construct, IConstruct } from 'constructs';
 import { CloudCredentials, OpenStackClusterIdentity } from './cloud-credentials';
+import { ICapiCluster, isCapiCluster } from './cluster-contract';
 import { DELETE_PROTECTION } from './gitops-annotations';
 import { InputErrors } from './input-errors';
-import { OpenStackCapiCluster } from './openstack-capi-cluster';
 import { isDns1123Label } from './rules';
 import { UpstreamVersions } from './validation/upstream-versions';
+
+/** The role over the cluster kinds that tenants' admins get in their namespace. */
+const TENANT_CLUSTER_ROLE = 'tenant-cluster-admin';
+const TENANT_CLUSTER_ROLE_ID = 'TenantClusterAdminRole';
+/** The API groups of CAPI, its kubeadm providers, CAPO, CAAPH and Kamaji's provider. */
+const CLUSTER_API_GROUPS = [
+  'cluster.x-k8s.io', 'bootstrap.cluster.x-k8s.io', 'controlplane.cluster.x-k8s.io', 'infrastructure.cluster.x-k8s.io', 'addons.cluster.x-k8s.io',
+];
 
 /** Props of a {@link Tenant}. */
 export interface TenantProps {
@@ -94,11 +102,28 @@ export class Tenant extends Construct {
       },
     });
     if (props.adminGroups?.length) {
+      // The built-in `admin` role covers the core kinds; CAPI aggregates its own kinds only to its
+      // manager (config/rbac/aggregated_role.yaml): the tenant's admins also get a role over the
+      // cluster kinds, bound in their namespace only.
+      const subjects = props.adminGroups.map(group => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }));
       new k8s.KubeRoleBinding(this, 'Admins', {
         metadata: { name: 'tenant-admins', namespace: this.name },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'admin' },
-        subjects: props.adminGroups.map(group => ({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group })),
+        subjects,
       });
+      new k8s.KubeRoleBinding(this, 'ClusterAdmins', {
+        metadata: { name: 'tenant-cluster-admins', namespace: this.name },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: TENANT_CLUSTER_ROLE },
+        subjects,
+      });
+      // One ClusterRole for all the tenants of a chart.
+      const chart = Chart.of(this);
+      if (!chart.node.tryFindChild(TENANT_CLUSTER_ROLE_ID)) {
+        new k8s.KubeClusterRole(chart, TENANT_CLUSTER_ROLE_ID, {
+          metadata: { name: TENANT_CLUSTER_ROLE },
+          rules: [{ apiGroups: CLUSTER_API_GROUPS, resources: ['*'], verbs: ['*'] }],
+        });
+      }
     }
     this.node.addValidation({ validate: () => this.foreignCredentialProblems() });
   }
@@ -110,8 +135,9 @@ export class Tenant extends Construct {
 
   /** Clusters of the app outside this tenant's namespace that use its identity. */
   private foreignCredentialProblems(): string[] {
+    // Any cluster construct keeping the contract: plain, topology or hosted.
     return this.node.root.node.findAll()
-      .filter((c: IConstruct): c is OpenStackCapiCluster => c instanceof OpenStackCapiCluster)
+      .filter((c: IConstruct): c is ICapiCluster => isCapiCluster(c))
       .filter(c => c.credentials.clusterIdentityName === this.identity.name && c.namespace !== this.name)
       .map(c => `${c.node.path}: cluster "${c.name}" in namespace "${c.namespace}" uses the credentials of tenant "${this.name}" `
         + `(OpenStackClusterIdentity ${this.identity.name}, which admits namespace "${this.name}" only): use its own tenant's credentials`);

@@ -1,5 +1,5 @@
 import { Chart, Yaml } from 'cdk8s';
-import { chartObjects, validateByUpstreamVersions, validateConstructs } from './chart-validation';
+import { chartObjects, duplicateObjects, validateByUpstreamVersions, validateConstructs } from './chart-validation';
 import { PRUNE_PROTECTION } from './gitops-annotations';
 import { formatErrors } from './input-errors';
 
@@ -46,6 +46,7 @@ export class CapiTesting {
     const objects = chartObjects(chart).map(object => ({ object, json: object.toJson() }));
     if (options.validate ?? true) {
       const problems = validateConstructs(chart);
+      if (problems.length === 0) problems.push(...duplicateObjects([{ folder: chart.node.path, manifests: objects.map(o => o.json) }]));
       if (problems.length === 0) problems.push(...validateByUpstreamVersions(objects));
       if (problems.length > 0) throw new Error(`CapiTesting: chart ${chart.node.path} does not validate:\n${formatErrors(problems)}`);
     }

@@ -80,7 +80,7 @@ describe('OpenStackTopologyCluster', () => {
       name: 'prod',
       clusterClass: cls,
       kubernetesVersion: 'v1.33.2',
-      variables: { team: 'payments' },
+      variables: { team: 'payments', imageName: 'ubuntu-2404-kube-v1.33.2' },
       workers: [
         { class: 'general', name: 'general', autoscaling: { minSize: 0, maxSize: 5 }, failureDomain: 'az-1' },
         { class: 'gpu', name: 'gpu', replicas: 1, variables: { imageName: 'ubuntu-2404-kube-v1.33.2-nvidia' } },
@@ -116,7 +116,11 @@ describe('OpenStackTopologyCluster', () => {
           { class: 'gpu', name: 'gpu', replicas: 1, variables: { overrides: [{ name: 'imageName', value: 'ubuntu-2404-kube-v1.33.2-nvidia' }] } },
         ],
       },
-      variables: [{ name: 'identityRef', value: { name: 'prod-cloud-config', cloudName: 'openstack' } }, { name: 'team', value: 'payments' }],
+      variables: [
+        { name: 'identityRef', value: { name: 'prod-cloud-config', cloudName: 'openstack' } },
+        { name: 'imageName', value: 'ubuntu-2404-kube-v1.33.2' },
+        { name: 'team', value: 'payments' },
+      ],
     });
     expect(objects.filter(o => o.kind === 'KubeadmControlPlane' || o.kind === 'MachineDeployment')).toEqual([]);
   });
@@ -124,7 +128,12 @@ describe('OpenStackTopologyCluster', () => {
   test('variables are checked against the class\'s schemas at synth time, with one-line errors', () => {
     expect(errorOf(() => topology({ variables: { team: 'Payments!', nodeCidr: 'ten', colour: 'blue' } })))
       .toMatch(/prod: variables.team = "Payments!": must match the pattern "\^\[a-z\]\+\$"[^]*variables.nodeCidr = "ten": must match the pattern[^]*variables.colour = "blue": is not a variable of ClusterClass standard/);
-    expect(errorOf(() => topology({ variables: {} }))).toMatch(/variables.team = undefined: is required by ClusterClass standard/);
+    expect(errorOf(() => topology({ variables: { imageName: 'x' } }))).toMatch(/variables.team = undefined: is required by ClusterClass standard/);
+    // Another version than the class's needs its image; a node subnet may not overlap the pods.
+    expect(errorOf(() => topology({ variables: { team: 'a' } })))
+      .toMatch(/variables.imageName = undefined: is required for Kubernetes v1.33.2: the class's image is built for v1.32.4/);
+    expect(errorOf(() => topology({ variables: { team: 'a', imageName: 'x', nodeCidr: '192.168.1.0/24' } })))
+      .toMatch(/variables.nodeCidr = "192.168.1.0\/24": must not overlap the pod CIDR 192.168.0.0\/16/);
     expect(errorOf(() => topology({ workers: [{ class: 'huge', name: 'x' }] }))).toMatch(/workers\[0\].class = "huge": must be a worker class of standard \(general, gpu\)/);
     expect(errorOf(() => topology({ kubernetesVersion: 'v1.29.0' }))).toMatch(/kubernetesVersion = "v1.29.0": is not supported for workload clusters by CAPI v1.14.0/);
   });
@@ -135,5 +144,35 @@ describe('OpenStackTopologyCluster', () => {
     cluster.node.scope; // eslint-disable-line no-unused-expressions
     const objects = CapiTesting.synth(chart);
     expect(objects.find(o => o.kind === 'ClusterResourceSet').spec.clusterSelector.matchLabels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'prod' });
+  });
+});
+
+describe('ClusterClass details', () => {
+  test('without a load balancer, no allowedCidrs variable; worker options (failure domain, rollout, drain) reach the class', () => {
+    const { chart } = classChart({
+      cluster: { ...CLASS_PROPS.cluster, apiServerLoadBalancer: false, controlPlaneReplicas: 1 },
+      workerClasses: { general: { flavor: Flavor.named('m1.large'), failureDomain: 'az-1', rollout: { maxSurge: 0, maxUnavailable: 1 } } as any },
+    });
+    const cc = CapiTesting.synth(chart).find(o => o.kind === 'ClusterClass');
+    expect(cc.spec.variables.map((v: any) => v.name)).not.toContain('allowedCidrs');
+    const general = cc.spec.workers.machineDeployments[0];
+    expect(general.failureDomain).toBe('az-1');
+    expect(general.rollout.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+  });
+
+  test('bad variables and patches are refused at synth, and the class\'s own choices are named by their prop', () => {
+    expect(errorOf(() => classChart({ variables: [ClusterClassVariable.string('builtin'), ClusterClassVariable.string('ok', { pattern: '(' })] })))
+      .toMatch(/variables = "builtin": must start with a letter[^]*variables.ok = "\(": holds a pattern that is not a valid regular expression/);
+    expect(errorOf(() => classChart({ patches: [{ name: 'p', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/x', template: '{{ .nope }}' }] })))
+      .toMatch(/patches\[0\].template = "\{\{ .nope \}\}": names nope, which is not a variable of the class/);
+    expect(errorOf(() => classChart({ workerClasses: { general: { flavor: undefined as any } } })))
+      .toMatch(/class\/Class: workerClasses.general.flavor = undefined/);
+  });
+
+  test('a topology cluster keeps the class\'s pod CIDRs when its ports allow them', () => {
+    const { chart, cls } = classChart({ cluster: { ...CLASS_PROPS.cluster, podCidrsAllowedOnPorts: true } });
+    expect(errorOf(() => new OpenStackTopologyCluster(chart, 'x', {
+      name: 'x', clusterClass: cls, kubernetesVersion: 'v1.32.4', podCidrs: ['10.244.0.0/16'], variables: { team: 'a' },
+    }))).toMatch(/podCidrs = \["10.244.0.0\/16"\]: must be the class's \(192.168.0.0\/16\)/);
   });
 });

@@ -139,3 +139,34 @@ describe('HostedControlPlaneCluster (Kamaji)', () => {
     expect(errorOf(() => hosted(UpstreamVersions.CAPI_1_10_CAPO_0_12))).toMatch(/upstreamVersions = "CAPI v1.10.5 \+ CAPO v0.12.4": must serve CAPI v1beta2/);
   });
 });
+
+describe('management details', () => {
+  test('ClusterTopology is on for the kubeadm control plane manager too (its webhook refuses KubeadmControlPlaneTemplates otherwise)', () => {
+    const { providers } = promoted();
+    const gates = (kind: string, name: string) => providers.find(p => p.kind === kind && p.metadata.name === name).spec.manager?.featureGates;
+    expect(gates('ControlPlaneProvider', 'kubeadm')).toEqual({ ClusterTopology: true });
+    expect(gates('BootstrapProvider', 'kubeadm')).toBeUndefined();
+  });
+
+  test('tenant admins get the cluster kinds in their namespace (the built-in admin role lacks them); hosted clusters are checked too', () => {
+    const chart = new Chart(Testing.app(), 'g');
+    const blue = new Tenant(chart, 'Blue', { name: 'blue', identitySecretName: 'blue-clouds', adminGroups: ['oidc:blue'] });
+    new Tenant(chart, 'Green', { name: 'green', identitySecretName: 'green-clouds', adminGroups: ['oidc:green'] });
+    const objects = CapiTesting.synth(chart);
+    const role = objects.filter(o => o.kind === 'ClusterRole');
+    expect(role).toHaveLength(1);
+    expect(role[0].rules[0].apiGroups).toEqual(expect.arrayContaining(['cluster.x-k8s.io', 'infrastructure.cluster.x-k8s.io', 'controlplane.cluster.x-k8s.io']));
+    expect(objects.filter(o => o.kind === 'RoleBinding' && o.roleRef.name === 'tenant-cluster-admin').map(o => o.metadata.namespace)).toEqual(['blue', 'green']);
+    const store = new KamajiDataStore(chart, 'Etcd', { name: 'default', endpoints: ['etcd:2379'], secretName: 'etcd' });
+    new HostedControlPlaneCluster(chart, 'red', {
+      name: 'red', namespace: 'red', kubernetesVersion: 'v1.32.4', dataStore: store, credentials: blue.credentials(), image: MachineImage.fromName('x'),
+    });
+    expect(blue.node.validate().join('\n')).toMatch(/cluster "red" in namespace "red" uses the credentials of tenant "blue"/);
+  });
+
+  test('a missing class or data store is a clear error, not a stack trace', () => {
+    const chart = new Chart(Testing.app(), 'g');
+    expect(errorOf(() => new HostedControlPlaneCluster(chart, 'x', { name: 'x', namespace: 'x', kubernetesVersion: 'v1.32.4', dataStore: undefined as any, image: MachineImage.fromName('x') })))
+      .toMatch(/x: dataStore = undefined: must be a KamajiDataStore/);
+  });
+});

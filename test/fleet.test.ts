@@ -4,8 +4,8 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  CloudCredentials, ClusterNetwork, Fleet, FleetEntry, IFleetBlueprint, NetworkReference, OpenStackCapiCluster, OpenStackClusterIdentity,
-  RouterReference,
+  CloudCredentials, ClusterNetwork, Flavor, Fleet, FleetEntry, IFleetBlueprint, MachineImage, NetworkReference, OpenStackCapiCluster,
+  OpenStackClusterClass, OpenStackClusterIdentity, OpenStackTopologyCluster, RouterReference,
 } from '../src';
 import { errorOf, MINIMAL_CLUSTER_PROPS } from './fixtures';
 
@@ -109,4 +109,20 @@ describe('Fleet', () => {
     expect(list).toMatch(/payments-dev .* and search-dev .*: tenants payments and search both use the OpenStackClusterIdentity "payments"/);
     expect(list).not.toMatch(/payments-dev \(fleet\/payments-dev\/Cluster\): the OpenStackClusterIdentity/);
   });
+});
+
+test('a fleet of topology clusters: they share their class\'s namespace, and are checked as plain ones', () => {
+  const app = Testing.app();
+  const classChart = new Chart(app, 'class');
+  const cls = new OpenStackClusterClass(classChart, 'Class', {
+    name: 'std',
+    namespace: 'clusters',
+    cluster: { kubernetesVersion: 'v1.32.4', controlPlaneFlavor: Flavor.named('m1.large'), image: MachineImage.fromName('img') },
+    workerClasses: { general: { flavor: Flavor.named('m1.large') } },
+  });
+  const f = new Fleet(app, 'fleet', {
+    blueprint: { instantiate: (scope, entry) => new OpenStackTopologyCluster(new Chart(scope, entry.name), 'Cluster', { name: entry.name, clusterClass: cls, kubernetesVersion: 'v1.32.4' }) },
+    entries: [{ name: 'a' }, { name: 'b' }, { name: 'a2' }],
+  });
+  expect(f.node.validate()).toEqual([]);
 });

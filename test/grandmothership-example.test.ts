@@ -32,7 +32,7 @@ describe('the grandmothership example', () => {
       const identity = objects.find(o => o.kind === 'OpenStackClusterIdentity' && o.metadata.name === `tenant-${tenant}`);
       expect(identity.spec.namespaceSelector.matchExpressions[0].values).toEqual([tenant]);
       const pool = objects.find(o => o.kind === 'MachineDeployment' && o.metadata.namespace === tenant);
-      expect(pool.metadata.annotations['cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size']).toBe('0');
+      expect(pool.metadata.annotations['cluster.x-k8s.io/cluster-api-autoscaler-node-group-min-size']).toBe('1');
     }
   });
 

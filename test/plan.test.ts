@@ -157,3 +157,40 @@ describe('capi-plan: topology clusters', () => {
     expect(text).toMatch(/- cluster dev upgrades v1.33.2 → v1.34.1: the control plane's 1 machines first, then every pool \(general\)/);
   });
 });
+
+describe('capi-plan: review of topology and class edits', () => {
+  test('a topology cluster\'s nodeCidr cannot change: rejected, exit 1', () => {
+    const dir = tmp();
+    const write = (outdir: string, cidr?: string) => {
+      const app = new GitOpsApp({ outdir });
+      const chart = new ClusterClassExample(app, 'cluster-class');
+      if (cidr) chart.clusters[2].clusterObject.addJsonPatch(JsonPatch.replace('/spec/topology/variables/4/value', cidr));
+      app.synth();
+      return outdir;
+    };
+    const { code, text } = plan(write(path.join(dir, 'old')), write(path.join(dir, 'new'), '10.6.9.0/24'));
+    expect(text).toMatch(/cluster prod: variable nodeCidr 10.6.3.0\/24 → 10.6.9.0\/24: the OpenStackCluster's subnet cannot change/);
+    expect(code).toBe(1);
+  });
+
+  test('--unreferenced-templates lists a class\'s own templates too', () => {
+    const dir = tmp();
+    const template = (kind: string, name: string) => ({ apiVersion: 'x/v1', kind, metadata: { name, namespace: 'c' }, spec: {} });
+    fs.writeFileSync(path.join(dir, 'dump.yaml'), JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'List',
+      items: [
+        template('KubeadmControlPlaneTemplate', 'k-old'), template('OpenStackClusterTemplate', 'o-old'), template('KubeadmControlPlaneTemplate', 'k-new'),
+        {
+          apiVersion: 'cluster.x-k8s.io/v1beta2',
+          kind: 'ClusterClass',
+          metadata: { name: 'c', namespace: 'c' },
+          spec: { controlPlane: { templateRef: { kind: 'KubeadmControlPlaneTemplate', name: 'k-new' } } },
+        },
+      ],
+    }));
+    expect(plan('--unreferenced-templates', path.join(dir, 'dump.yaml')).text.split('\n').map(l => l.split('    #')[0])).toEqual([
+      'kubectl -n c delete kubeadmcontrolplanetemplate k-old', 'kubectl -n c delete openstackclustertemplate o-old',
+    ]);
+  });
+});

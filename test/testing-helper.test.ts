@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { CapiTesting, Flavor, OpenStackCapiCluster, SecurityGroupRule } from '../src';
+import { CapiTesting, Flavor, OpenStackCapiCluster, SecurityGroupRule, Tenant } from '../src';
 import { MINIMAL_CLUSTER_PROPS } from './fixtures';
 
 function chartWith(flavor: string, configure: (cluster: OpenStackCapiCluster) => void = () => {}): Chart {
@@ -42,4 +42,11 @@ describe('CapiTesting', () => {
     expect(() => CapiTesting.synth(chart)).toThrow(/^CapiTesting: chart team does not validate:\n[^]*team\/demo\/Cilium: cluster "demo" also has Calico/);
     expect(() => CapiTesting.synth(chart, { validate: false })).not.toThrow();
   });
+});
+
+test('CapiTesting refuses what GitOpsApp refuses: one object written twice, with the fix named', () => {
+  const chart = new Chart(Testing.app(), 'team');
+  new Tenant(chart, 'Blue', { name: 'blue', identitySecretName: 'blue-clouds' });
+  new OpenStackCapiCluster(chart, 'a', { ...MINIMAL_CLUSTER_PROPS, name: 'a', namespace: 'blue' });
+  expect(() => CapiTesting.synth(chart)).toThrow(/Namespace\/blue is also written by team[^]*give its clusters createNamespace: false/);
 });

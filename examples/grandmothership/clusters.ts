@@ -77,7 +77,8 @@ export class Tenants extends Chart {
         externalNetworkId: PLACEHOLDERS.externalNetworkId,
         securityGroupRules: SecurityGroupRule.calico(),
       });
-      cluster.addNodePool('workers', { flavor: WORKER, autoscaling: { minSize: 0, maxSize: 5 } });
+      // At least one worker: the CNI and cloud controller manager run on workers (no control plane nodes).
+      cluster.addNodePool('workers', { flavor: WORKER, autoscaling: { minSize: 1, maxSize: 5 } });
       new CalicoBootstrapJob(this, `${name}-calico`, { cluster, name: `${name}-prod-calico` });
       new OpenStackCloudControllerManager(this, `${name}-ccm`, { cluster, name: `${name}-prod-cloud-provider-openstack` });
       this.tenants.push(tenant);

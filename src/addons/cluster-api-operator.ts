@@ -39,7 +39,7 @@ export interface ClusterApiOperatorOptions extends ClusterResourceSetAddonOption
    */
   readonly upstreamVersions?: UpstreamVersions;
   /**
-   * Feature gates of the core provider (CAPI's `--feature-gates`).
+   * Feature gates of the core and kubeadm control plane providers (CAPI's `--feature-gates`).
    * @default { ClusterTopology: true } (ClusterClass, as the seed's management cluster has it)
    */
   readonly featureGates?: { [gate: string]: boolean };
@@ -56,14 +56,14 @@ export interface ClusterApiOperatorOptions extends ClusterResourceSetAddonOption
 export interface ClusterApiOperatorProps extends ClusterApiOperatorOptions, WorkloadAddonProps {}
 
 /** A provider the operator installs: its kind, name and namespace (clusterctl's defaults). */
-const PROVIDERS: Array<{ kind: string; name: string; namespace: string; version: keyof ProviderVersions }> = [
-  { kind: 'CoreProvider', name: 'cluster-api', namespace: 'capi-system', version: 'clusterApi' },
+const PROVIDERS: Array<{ kind: string; name: string; namespace: string; version: keyof ProviderVersions; gates?: boolean }> = [
+  { kind: 'CoreProvider', name: 'cluster-api', namespace: 'capi-system', version: 'clusterApi', gates: true },
   { kind: 'BootstrapProvider', name: 'kubeadm', namespace: 'capi-kubeadm-bootstrap-system', version: 'clusterApi' },
-  { kind: 'ControlPlaneProvider', name: 'kubeadm', namespace: 'capi-kubeadm-control-plane-system', version: 'clusterApi' },
+  { kind: 'ControlPlaneProvider', name: 'kubeadm', namespace: 'capi-kubeadm-control-plane-system', version: 'clusterApi', gates: true },
   { kind: 'InfrastructureProvider', name: 'openstack', namespace: 'capo-system', version: 'openStack' },
   { kind: 'AddonProvider', name: 'helm', namespace: 'caaph-system', version: 'helm' },
 ];
-const KAMAJI_PROVIDER = { kind: 'ControlPlaneProvider', name: 'kamaji', namespace: 'kamaji-system', version: 'kamaji' as const };
+const KAMAJI_PROVIDER = { kind: 'ControlPlaneProvider', name: 'kamaji', namespace: 'kamaji-system', version: 'kamaji' as const, gates: false };
 
 /**
  * Promotes a workload cluster to a Cluster API management cluster, declaratively: cert-manager
@@ -137,7 +137,9 @@ export class ClusterApiOperator extends WorkloadAddon {
         apiVersion: 'operator.cluster.x-k8s.io/v1alpha2',
         kind: p.kind,
         metadata: { name: p.name, namespace: p.namespace },
-        spec: { version, ...(p.kind === 'CoreProvider' ? { manager: { featureGates: { ...gates } } } : {}) },
+        // The core and the kubeadm control plane managers each take the gates: KCP's webhook refuses
+        // KubeadmControlPlaneTemplates without ClusterTopology (clusterctl's CLUSTER_TOPOLOGY sets both).
+        spec: { version, ...(p.gates ? { manager: { featureGates: { ...gates } } } : {}) },
       });
     }
     this.addon = this.deliver({ ...props, strategy: props.strategy ?? AddonStrategy.RECONCILE }, 'cluster-api-providers');

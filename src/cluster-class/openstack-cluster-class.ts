@@ -154,9 +154,18 @@ export class OpenStackClusterClass extends Construct {
     // The class's templates are those of a cluster made of the same choices, rendered apart.
     const prototypeApp = new App({ outdir: 'unused' });
     const prototypeChart = new Chart(prototypeApp, 'class');
-    this._prototype = prototypeCluster(this, prototypeChart, props);
+    // Problems of the class's choices name this construct and the props they came from.
+    const renamed = (message: string) => message
+      .replace(new RegExp(`class/${props.name}/([\\w-]+): (\\S+) =`, 'g'), `${this.node.path}: workerClasses.$1.$2 =`)
+      .replace(new RegExp(`class/${props.name}: (\\S+) =`, 'g'), `${this.node.path}: cluster.$1 =`)
+      .replace(new RegExp(`class/${props.name}`, 'g'), this.node.path);
+    try {
+      this._prototype = prototypeCluster(this, prototypeChart, props);
+    } catch (e) {
+      throw new Error(renamed((e as Error).message));
+    }
     const objects: any[] = prototypeChart.toJson();
-    const prototypeProblems = validateConstructs(prototypeApp);
+    const prototypeProblems = validateConstructs(prototypeApp).map(renamed);
     if (prototypeProblems.length > 0) throw new Error(`${this.node.path}: the class's choices do not make a valid cluster:\n  - ${prototypeProblems.join('\n  - ')}`);
     const find = (kind: string, name?: string) => objects.find(o => o.kind === kind && (name === undefined || o.metadata.name === name));
 
@@ -199,27 +208,45 @@ export class OpenStackClusterClass extends Construct {
       this._workerCapacity[workerClass] = Object.fromEntries(Object.entries(deployment.metadata.annotations ?? {})
         .filter(([k]) => k.startsWith(CAPACITY_PREFIX)) as Array<[string, string]>);
       const spec = deployment.spec.template.spec;
+      // What the pool's options set on its MachineDeployment, where a ClusterClass carries it.
+      const deletion = { ...deployment.spec.deletion, ...spec.deletion };
       return {
         class: workerClass,
         bootstrap: { templateRef: template(find('KubeadmConfigTemplate', spec.bootstrap.configRef.name)) },
         infrastructure: { templateRef: template(find('OpenStackMachineTemplate', spec.infrastructureRef.name)) },
         healthCheck: healthCheckOf('cluster.x-k8s.io/deployment-name', deployment.metadata.name),
+        failureDomain: spec.failureDomain,
+        minReadySeconds: spec.minReadySeconds,
+        deletion: Object.keys(deletion).length ? deletion : undefined,
+        rollout: deployment.spec.rollout?.strategy ? { strategy: deployment.spec.rollout.strategy } : undefined,
+        taints: spec.taints,
       };
     });
 
-    const managedSubnet = find('OpenStackCluster').spec.managedSubnets !== undefined;
-    const variables = [...builtInVariables(managedSubnet), ...props.variables ?? []];
+    const infra = find('OpenStackCluster').spec;
+    const builtIn = { managedSubnet: infra.managedSubnets !== undefined, loadBalancer: infra.apiServerLoadBalancer?.enabled === true };
+    const variables = [...builtInVariables(builtIn), ...props.variables ?? []];
     const ownPatches = props.patches ?? [];
-    const patches: ClusterClassPatchOptions[] = [...builtInPatches(managedSubnet), ...ownPatches];
+    const patches: ClusterClassPatchOptions[] = [...builtInPatches(builtIn), ...ownPatches];
     for (const variable of variables) {
       errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, 'is the name of another variable (built-in: identityRef, imageName, allowedCidrs, nodeCidr, dnsNameservers)');
+      // CAPI refuses "builtin" (its own variables) and names with dots.
+      errors.check(/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(variable.name) && variable.name !== 'builtin', 'variables', variable.name,
+        'must start with a letter and hold only letters, digits, "-" and "_", and not be "builtin" (CAPI\'s own)');
+      for (const pattern of patternsOf(variable.schema)) {
+        errors.check(compiles(pattern), `variables.${variable.name}`, pattern, 'holds a pattern that is not a valid regular expression');
+      }
       this.variables[variable.name] = variable;
     }
-    const patchNames = new Set<string>(builtInPatches(managedSubnet).map(p => p.name));
+    const patchNames = new Set<string>(builtInPatches(builtIn).map(p => p.name));
     ownPatches.forEach((patch, i) => {
       errors.check(!patchNames.has(patch.name), `patches[${i}].name`, patch.name, 'is the name of another patch');
       patchNames.add(patch.name);
       errors.check((patch.variable === undefined) !== (patch.template === undefined), `patches[${i}]`, patch.name, 'must give variable or template, not both');
+      errors.check(Object.values(ClassPatchTarget).includes(patch.target), `patches[${i}].target`, patch.target, 'must be a ClassPatchTarget');
+      for (const used of [...(patch.template ?? '').matchAll(/\{\{[^}]*?\.(\w+)/g)].map(m => m[1]).filter(v => v !== 'builtin')) {
+        errors.check(this.variables[used] !== undefined, `patches[${i}].template`, patch.template, `names ${used}, which is not a variable of the class`);
+      }
       if (patch.variable !== undefined) errors.check(this.variables[patch.variable] !== undefined, `patches[${i}].variable`, patch.variable, 'is not a variable of the class');
       errors.check(typeof patch.path === 'string' && patch.path.startsWith('/spec/template/spec/'), `patches[${i}].path`, patch.path, 'must start with /spec/template/spec/');
       for (const name of patch.workerClasses ?? []) errors.check(this.workerClassNames.includes(name), `patches[${i}].workerClasses`, name, 'is not a worker class');
@@ -263,7 +290,15 @@ function prototypeCluster(owner: Construct, chart: Chart, props: OpenStackCluste
   return cluster;
 }
 
-function builtInVariables(managedSubnet: boolean): ClusterClassVariable[] {
+/** What the class's infrastructure has, deciding which built-in variables make sense. */
+interface BuiltIns {
+  /** CAPO creates the nodes' subnet: its CIDR and DNS servers can vary. */
+  readonly managedSubnet: boolean;
+  /** An API server load balancer: its allowed CIDRs can vary. */
+  readonly loadBalancer: boolean;
+}
+
+function builtInVariables({ managedSubnet, loadBalancer }: BuiltIns): ClusterClassVariable[] {
   return [
     ClusterClassVariable.fromSchema(IDENTITY_REF_VARIABLE, {
       type: 'object',
@@ -275,7 +310,9 @@ function builtInVariables(managedSubnet: boolean): ClusterClassVariable[] {
       },
     }, { required: true, description: 'The credentials of the cluster (the OpenStackCluster\'s identityRef).' }),
     ClusterClassVariable.string('imageName', { description: 'The Glance image of every machine, by name (image-builder\'s, for the cluster\'s Kubernetes version).' }),
-    ClusterClassVariable.stringList('allowedCidrs', { description: 'CIDRs allowed to reach the API server load balancer (the management cluster\'s egress included).' }),
+    ...(loadBalancer ? [
+      ClusterClassVariable.stringList('allowedCidrs', { description: 'CIDRs allowed to reach the API server load balancer (the management cluster\'s egress included).' }),
+    ] : []),
     ...(managedSubnet ? [
       ClusterClassVariable.string('nodeCidr', { pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}/\\d{1,2}$', description: 'The node subnet CAPO creates.' }),
       ClusterClassVariable.stringList('dnsNameservers', { description: 'DNS servers of the node subnet.' }),
@@ -283,12 +320,15 @@ function builtInVariables(managedSubnet: boolean): ClusterClassVariable[] {
   ];
 }
 
-function builtInPatches(managedSubnet: boolean): ClusterClassPatchOptions[] {
+function builtInPatches({ managedSubnet, loadBalancer }: BuiltIns): ClusterClassPatchOptions[] {
   return [
     { name: IDENTITY_REF_VARIABLE, target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/identityRef', variable: IDENTITY_REF_VARIABLE, onlyIfSet: false },
-    { name: 'imageNameControlPlane', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName }}', onlyIfSet: true },
-    { name: 'imageNameWorkers', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName }}', onlyIfSet: true },
-    { name: 'allowedCidrs', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/allowedCIDRs', variable: 'allowedCidrs' },
+    // Quoted: a name such as 2404 stays a string.
+    { name: 'imageNameControlPlane', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName | quote }}', onlyIfSet: true },
+    { name: 'imageNameWorkers', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName | quote }}', onlyIfSet: true },
+    ...(loadBalancer ? [
+      { name: 'allowedCidrs', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/allowedCIDRs', variable: 'allowedCidrs' },
+    ] : []),
     ...(managedSubnet ? [
       { name: 'nodeCidr', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/managedSubnets/0/cidr', variable: 'nodeCidr' },
       { name: 'dnsNameservers', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/managedSubnets/0/dnsNameservers', variable: 'dnsNameservers' },
@@ -313,4 +353,19 @@ function patchSpec(patch: ClusterClassPatchOptions, workerClasses: string[]): an
       jsonPatches: [{ op: 'add', path: patch.path, valueFrom: patch.variable !== undefined ? { variable: patch.variable } : { template: patch.template } }],
     }],
   };
+}
+
+/** Every `pattern` of a schema, nested ones included. */
+function patternsOf(schema: any): string[] {
+  if (!schema || typeof schema !== 'object') return [];
+  return [...(typeof schema.pattern === 'string' ? [schema.pattern] : []), ...Object.values(schema).flatMap(patternsOf)];
+}
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,15 +4,15 @@ import { MAX_SIZE_ANNOTATION, MIN_SIZE_ANNOTATION } from '../autoscaler-annotati
 import { BoundCloudCredentials, CloudCredentials, identityRefOf } from '../cloud-credentials';
 import { ICapiCluster } from '../cluster-contract';
 import { InputErrors } from '../input-errors';
+import { Ipv4Network, overlaps, parseIpv4Cidr } from '../ipv4';
 import { MachineImage } from '../machine-image';
-import { DEFAULT_POD_CIDR } from '../openstack-capi-cluster';
 import type { RegistryMirror } from '../registry-mirrors';
 import { isDns1123Label } from '../rules';
 import { SecurityGroupRule } from '../security-group-rule';
+import { IDENTITY_REF_VARIABLE, OpenStackClusterClass } from './openstack-cluster-class';
 import { checkValueAgainstSchema } from '../validation/schema-check';
 import { UpstreamVersions } from '../validation/upstream-versions';
 import { checkWorkloadKubernetesVersion } from '../workload-kubernetes-versions';
-import { IDENTITY_REF_VARIABLE, OpenStackClusterClass } from './openstack-cluster-class';
 
 /** The size of a topology pool that the cluster-autoscaler scales. */
 export interface TopologyAutoscaling {
@@ -98,12 +98,16 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
     super(scope, id);
     const errors = new InputErrors(this);
     const cls = props.clusterClass;
+    if (!errors.check(cls instanceof OpenStackClusterClass, 'clusterClass', cls, 'must be an OpenStackClusterClass')) errors.throwIfAny();
     const prototype = cls._prototype;
     this.name = props.name;
     this.namespace = cls.namespace;
     this.kubernetesVersion = props.kubernetesVersion;
     this.upstreamVersions = cls.upstreamVersions;
-    this.podCidrs = props.podCidrs ?? [DEFAULT_POD_CIDR];
+    // The class's machines allow the class's pod CIDRs on their ports (podCidrsAllowedOnPorts).
+    this.podCidrs = props.podCidrs ?? [...prototype.podCidrs];
+    errors.check(!prototype.podCidrsAllowedOnPorts || props.podCidrs === undefined || props.podCidrs.join() === prototype.podCidrs.join(), 'podCidrs', props.podCidrs,
+      `must be the class's (${prototype.podCidrs.join(', ')}): its machines' ports allow those pod CIDRs only (podCidrsAllowedOnPorts)`);
     this.controlPlaneReplicas = props.controlPlaneReplicas ?? 3;
     errors.check(isDns1123Label(props.name), 'name', props.name, 'must be a DNS-1123 label');
     checkWorkloadKubernetesVersion(errors, 'kubernetesVersion', props.kubernetesVersion, this.upstreamVersions);
@@ -134,6 +138,19 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
       'is set from credentials: give credentials instead');
     const variables = { ...props.variables, [IDENTITY_REF_VARIABLE]: identityRef };
     checkVariables(errors, 'variables', cls, variables, true);
+    // The class's image is built for its version: another version needs its own image.
+    errors.check(props.variables?.imageName !== undefined || props.kubernetesVersion === prototype.kubernetesVersion, 'variables.imageName', undefined,
+      `is required for Kubernetes ${props.kubernetesVersion}: the class's image is built for ${prototype.kubernetesVersion} (image-builder images carry one version)`);
+    // The schema checked its shape; a subnet that overlaps the pods would route pod traffic away.
+    if (props.variables?.nodeCidr !== undefined) {
+      const node = parseIpv4Cidr(String(props.variables.nodeCidr));
+      if (typeof node !== 'string') {
+        for (const pods of this.podCidrs) {
+          const p = parseIpv4Cidr(pods);
+          errors.check(typeof p === 'string' || !overlaps(node as Ipv4Network, p), 'variables.nodeCidr', props.variables.nodeCidr, `must not overlap the pod CIDR ${pods}`);
+        }
+      }
+    }
 
     const names = new Set<string>();
     const workers = (props.workers ?? []).map((pool, i) => {

@@ -40,6 +40,7 @@ export function mermaidDiagram(objects: any[]): string {
     const spec = o.spec ?? {};
     switch (o.kind) {
       case 'Cluster':
+        if (spec.topology) ref(o, 'ClusterClass', spec.topology.classRef?.name, 'class');
         ref(o, 'OpenStackCluster', nameOf(spec.infrastructureRef), 'infrastructure');
         ref(o, nameOf(spec.controlPlaneRef) ? spec.controlPlaneRef.kind : 'KubeadmControlPlane', nameOf(spec.controlPlaneRef), 'control plane');
         break;
@@ -48,6 +49,22 @@ export function mermaidDiagram(objects: any[]): string {
           edges.push({ from: keyOf(o), to: node(key('OpenStackClusterIdentity', undefined, spec.identityRef.name), `OpenStackClusterIdentity<br/>${spec.identityRef.name}`), label: 'credentials' });
         } else {
           ref(o, 'Secret', spec.identityRef?.name, 'credentials');
+        }
+        break;
+      case 'ClusterClass': {
+        const slots: Array<[any, string]> = [
+          [spec.controlPlane?.templateRef, 'control plane'], [spec.controlPlane?.machineInfrastructure?.templateRef, 'control plane machines'],
+          [spec.infrastructure?.templateRef, 'infrastructure'],
+          ...(spec.workers?.machineDeployments ?? []).flatMap((md: any) => [
+            [md.infrastructure?.templateRef, `${md.class} machines`], [md.bootstrap?.templateRef, `${md.class} bootstrap`],
+          ] as Array<[any, string]>),
+        ];
+        for (const [templateRef, label] of slots) if (templateRef) ref(o, templateRef.kind, templateRef.name, label);
+        break;
+      }
+      case 'KamajiControlPlane':
+        if (spec.dataStoreName) {
+          edges.push({ from: keyOf(o), to: node(key('DataStore', undefined, spec.dataStoreName), `DataStore<br/>${spec.dataStoreName}`), label: 'state' });
         }
         break;
       case 'KubeadmControlPlane':

@@ -200,6 +200,14 @@ function describeTopologyChange(old: any, o: any, f: Findings): void {
     if (!same(was.variables, md.variables)) f.rollouts.push(`cluster ${name}: pool ${pool}: its variables change: it rolls if they patch its templates`);
   }
   for (const pool of before.keys()) if (!after.has(pool)) f.changes.push(`cluster ${name}: pool ${pool} deleted, with its machines`);
+  const value = (t: any, variable: string) => (t.variables ?? []).find((v: any) => v.name === variable)?.value;
+  // The OpenStackCluster's subnet cannot change (CAPO's webhook), nor the pod and service networks.
+  if (!same(value(a, 'nodeCidr'), value(b, 'nodeCidr'))) {
+    f.rejected.push(`cluster ${name}: variable nodeCidr ${value(a, 'nodeCidr')} → ${value(b, 'nodeCidr')}: the OpenStackCluster's subnet cannot change (CAPO's webhook)`);
+  }
+  if (!same(old.spec?.clusterNetwork, o.spec?.clusterNetwork)) {
+    f.rejected.push(`cluster ${name}: spec.clusterNetwork: pod and service networks cannot change on a running cluster (kubeadm)`);
+  }
   if (!same(a.variables, b.variables)) f.rollouts.push(`cluster ${name}: variables change: machines roll where they patch the templates`);
 }
 

@@ -6,8 +6,8 @@ export interface UnreferencedTemplate {
   readonly file?: string;
 }
 
-/** The kinds a rollout leaves behind: machine and bootstrap templates (hash-named). */
-const TEMPLATE_KINDS = new Set(['OpenStackMachineTemplate', 'KubeadmConfigTemplate']);
+/** The kinds a rollout or a class change leaves behind: machine, bootstrap and a class's templates (hash-named). */
+const TEMPLATE_KINDS = new Set(['OpenStackMachineTemplate', 'KubeadmConfigTemplate', 'KubeadmControlPlaneTemplate', 'OpenStackClusterTemplate']);
 /** CAPI's annotation on a machine's infrastructure and bootstrap objects: the template they were cloned from. */
 const CLONED_FROM = 'cluster.x-k8s.io/cloned-from-name';
 
