@@ -43,7 +43,9 @@ describe('OpenStackClusterClass', () => {
     expect(cc.spec.controlPlane.templateRef).toEqual({ apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate', name: expect.stringMatching(/^standard-kubeadm-/) });
     expect(cc.spec.workers.machineDeployments.map((md: any) => md.class)).toEqual(['general', 'gpu']);
     expect(cc.spec.controlPlane.healthCheck.checks.unhealthyNodeConditions.length).toBeGreaterThan(0);
-    expect(cc.spec.variables.map((v: any) => v.name)).toEqual(['identityRef', 'imageName', 'allowedCidrs', 'nodeCidr', 'dnsNameservers', 'team']);
+    expect(cc.spec.variables.map((v: any) => v.name)).toEqual([
+      'identityRef', 'imageName', 'controlPlaneFlavor', 'workerFlavor', 'apiServerLoadBalancer', 'allowedCidrs', 'nodeCidr', 'dnsNameservers', 'team',
+    ]);
     // The KubeadmControlPlaneTemplate has no size nor version: each cluster gives them.
     const kcpt = objects.find(o => o.kind === 'KubeadmControlPlaneTemplate');
     expect(kcpt.spec.template.spec.replicas).toBeUndefined();
@@ -174,5 +176,30 @@ describe('ClusterClass details', () => {
     expect(errorOf(() => new OpenStackTopologyCluster(chart, 'x', {
       name: 'x', clusterClass: cls, kubernetesVersion: 'v1.32.4', podCidrs: ['10.244.0.0/16'], variables: { team: 'a' },
     }))).toMatch(/podCidrs = \["10.244.0.0\/16"\]: must be the class's \(192.168.0.0\/16\)/);
+  });
+});
+
+describe('ClusterClass: flavor and load balancer variables', () => {
+  test('patches set the flavors and the load balancer; a pool scaling from zero keeps its class flavor; one control plane machine without a load balancer', () => {
+    const { chart, cls } = classChart();
+    const cc = CapiTesting.synth(chart).find(o => o.kind === 'ClusterClass');
+    const patch = (name: string) => cc.spec.patches.find((p: any) => p.name === name).definitions[0];
+    expect(patch('controlPlaneFlavor').jsonPatches[0]).toEqual({ op: 'add', path: '/spec/template/spec/flavor', valueFrom: { variable: 'controlPlaneFlavor' } });
+    expect(patch('workerFlavor').selector.matchResources).toEqual({ machineDeploymentClass: { names: ['general', 'gpu'] } });
+    expect(cc.spec.variables.find((v: any) => v.name === 'apiServerLoadBalancer').schema.openAPIV3Schema).toMatchObject({ type: 'boolean', default: true });
+    const base = { clusterClass: cls, kubernetesVersion: 'v1.32.4' };
+    expect(errorOf(() => new OpenStackTopologyCluster(chart, 'a', {
+      ...base, name: 'a', variables: { team: 'a', workerFlavor: 'm1.huge' }, workers: [{ class: 'general', name: 'g', autoscaling: { minSize: 0, maxSize: 3 } }],
+    }))).toMatch(/workers\[0\].variables.workerFlavor = "m1.huge": cannot change the flavor of a pool that scales from zero/);
+    expect(errorOf(() => new OpenStackTopologyCluster(chart, 'b', { ...base, name: 'b', variables: { team: 'a', apiServerLoadBalancer: false } })))
+      .toMatch(/variables.apiServerLoadBalancer = false: needs one control plane machine \(controlPlaneReplicas is 3\)/);
+    const single = new OpenStackTopologyCluster(chart, 'c', {
+      ...base,
+      name: 'c',
+      controlPlaneReplicas: 1,
+      variables: { team: 'a', apiServerLoadBalancer: false, workerFlavor: 'm1.huge' },
+      workers: [{ class: 'general', name: 'g', replicas: 2 }],
+    });
+    expect(single.clusterObject.toJson().spec.topology.variables.map((v: any) => v.name)).toContain('workerFlavor');
   });
 });

@@ -43,6 +43,7 @@ export interface ClusterClassPatchOptions {
   readonly onlyIfSet?: boolean;
   /** With WORKER_* targets: the worker classes it applies to. @default - every worker class */
   readonly workerClasses?: string[];
+
 }
 
 /** Props of an {@link OpenStackClusterClass}. */
@@ -229,7 +230,7 @@ export class OpenStackClusterClass extends Construct {
     const ownPatches = props.patches ?? [];
     const patches: ClusterClassPatchOptions[] = [...builtInPatches(builtIn), ...ownPatches];
     for (const variable of variables) {
-      errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, 'is the name of another variable (built-in: identityRef, imageName, allowedCidrs, nodeCidr, dnsNameservers)');
+      errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, 'is the name of another variable (built-in: identityRef, imageName, controlPlaneFlavor, workerFlavor, apiServerLoadBalancer, allowedCidrs, nodeCidr, dnsNameservers)');
       // CAPI refuses "builtin" (its own variables) and names with dots.
       errors.check(/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(variable.name) && variable.name !== 'builtin', 'variables', variable.name,
         'must start with a letter and hold only letters, digits, "-" and "_", and not be "builtin" (CAPI\'s own)');
@@ -310,6 +311,11 @@ function builtInVariables({ managedSubnet, loadBalancer }: BuiltIns): ClusterCla
       },
     }, { required: true, description: 'The credentials of the cluster (the OpenStackCluster\'s identityRef).' }),
     ClusterClassVariable.string('imageName', { description: 'The Glance image of every machine, by name (image-builder\'s, for the cluster\'s Kubernetes version).' }),
+    ClusterClassVariable.string('controlPlaneFlavor', { description: 'The Nova flavor of the control plane machines.' }),
+    ClusterClassVariable.string('workerFlavor', { description: 'The Nova flavor of the workers (a pool may override it); not for pools that scale from zero, whose capacity is the class flavor\'s.' }),
+    ClusterClassVariable.boolean('apiServerLoadBalancer', {
+      default: loadBalancer, description: 'Put the API server behind an Octavia load balancer (required with more than one control plane machine).',
+    }),
     ...(loadBalancer ? [
       ClusterClassVariable.stringList('allowedCidrs', { description: 'CIDRs allowed to reach the API server load balancer (the management cluster\'s egress included).' }),
     ] : []),
@@ -326,6 +332,10 @@ function builtInPatches({ managedSubnet, loadBalancer }: BuiltIns): ClusterClass
     // Quoted: a name such as 2404 stays a string.
     { name: 'imageNameControlPlane', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName | quote }}', onlyIfSet: true },
     { name: 'imageNameWorkers', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName | quote }}', onlyIfSet: true },
+    { name: 'controlPlaneFlavor', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/flavor', variable: 'controlPlaneFlavor' },
+    { name: 'workerFlavor', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/flavor', variable: 'workerFlavor' },
+    // Always applied: CAPI defaults the variable to the class's choice (its schema's default).
+    { name: 'apiServerLoadBalancer', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/enabled', variable: 'apiServerLoadBalancer', onlyIfSet: false },
     ...(loadBalancer ? [
       { name: 'allowedCidrs', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/allowedCIDRs', variable: 'allowedCidrs' },
     ] : []),

@@ -138,6 +138,9 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
       'is set from credentials: give credentials instead');
     const variables = { ...props.variables, [IDENTITY_REF_VARIABLE]: identityRef };
     checkVariables(errors, 'variables', cls, variables, true);
+    // kubeadm's control plane endpoint must move between machines (CAPO, "API server exposure").
+    errors.check(props.variables?.apiServerLoadBalancer !== false || this.controlPlaneReplicas === 1, 'variables.apiServerLoadBalancer', false,
+      `needs one control plane machine (controlPlaneReplicas is ${this.controlPlaneReplicas}): without a load balancer CAPO points the endpoint at one machine`);
     // The class's image is built for its version: another version needs its own image.
     errors.check(props.variables?.imageName !== undefined || props.kubernetesVersion === prototype.kubernetesVersion, 'variables.imageName', undefined,
       `is required for Kubernetes ${props.kubernetesVersion}: the class's image is built for ${prototype.kubernetesVersion} (image-builder images carry one version)`);
@@ -171,6 +174,10 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
           `${at}.autoscaling`, a, 'must have integer sizes with 0 <= minSize <= maxSize and maxSize >= 1');
       }
       if (pool.variables) checkVariables(errors, `${at}.variables`, cls, pool.variables, false);
+      // The capacity announced for scale from zero is the class flavor's: another flavor would lie.
+      const flavor = pool.variables?.workerFlavor ?? props.variables?.workerFlavor;
+      errors.check(flavor === undefined || a?.minSize !== 0, `${at}.variables.workerFlavor`, flavor,
+        `cannot change the flavor of a pool that scales from zero: the autoscaler would plan with worker class ${pool.class}'s capacity; make a worker class with that flavor`);
       const annotations = a ? {
         [MIN_SIZE_ANNOTATION]: String(a.minSize), [MAX_SIZE_ANNOTATION]: String(a.maxSize), ...cls._workerCapacity[pool.class],
       } : undefined;
