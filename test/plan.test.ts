@@ -5,7 +5,9 @@ import * as path from 'path';
 import { Chart, JsonPatch } from 'cdk8s';
 import { MINIMAL_CLUSTER_PROPS } from './fixtures';
 import { ClusterClassExample } from '../examples/cluster-class/clusters';
-import { AddonStrategy, Flavor, GitOpsApp, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps, SecurityGroupRule } from '../src';
+import {
+  AddonStrategy, Flavor, GitOpsApp, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps, OpenStackClusterClass, SecurityGroupRule,
+} from '../src';
 import { main } from '../src/plan/cli';
 
 interface Variant {
@@ -193,4 +195,23 @@ describe('capi-plan: review of topology and class edits', () => {
       'kubectl -n c delete kubeadmcontrolplanetemplate k-old', 'kubectl -n c delete openstackclustertemplate o-old',
     ]);
   });
+});
+
+test('capi-plan: a class whose OpenStackClusterTemplate changes an immutable field is a rejected edit', () => {
+  const dir = tmp();
+  const write = (outdir: string, external?: string) => {
+    const app = new GitOpsApp({ outdir });
+    const chart = new Chart(app, 'class');
+    new OpenStackClusterClass(chart, 'Class', {
+      name: 'std',
+      namespace: 'clusters',
+      cluster: { ...MINIMAL_CLUSTER_PROPS, externalNetworkId: external },
+      workerClasses: { general: { flavor: Flavor.named('m1.large') } },
+    });
+    app.synth();
+    return outdir;
+  };
+  const { code, text } = plan(write(path.join(dir, 'old')), write(path.join(dir, 'new'), '6c90b532-7ba0-418a-a276-5ae55060b5b0'));
+  expect(text).toMatch(/ClusterClass std: its OpenStackClusterTemplate changes spec.externalNetwork, which the OpenStackClusters of its clusters cannot change/);
+  expect(code).toBe(1);
 });

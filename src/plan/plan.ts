@@ -82,7 +82,7 @@ function planNamespace(namespace: string, previous: any[], next: any[]): Namespa
       continue;
     }
     if (same(old, o)) continue;
-    describeChange(old, o, { rollouts, changes, rejected });
+    describeChange(old, o, { rollouts, changes, rejected, before, after });
   }
   for (const [k, o] of before) {
     if (after.has(k)) continue;
@@ -99,6 +99,9 @@ interface Findings {
   readonly rollouts: string[];
   readonly changes: string[];
   readonly rejected: string[];
+  /** The namespace's objects before and after, by `kind/name`. */
+  readonly before: Map<string, any>;
+  readonly after: Map<string, any>;
 }
 
 function describeChange(old: any, o: any, f: Findings): void {
@@ -167,6 +170,15 @@ function describeChange(old: any, o: any, f: Findings): void {
       if (!same(old.spec?.clusterNetwork, o.spec?.clusterNetwork)) f.rejected.push(`${k}: spec.clusterNetwork: pod and service networks cannot change on a running cluster (kubeadm)`);
       return;
     case 'ClusterClass': {
+      // A new OpenStackClusterTemplate reaches every cluster's OpenStackCluster, mostly immutable.
+      const infra = (cc: any, objects: Map<string, any>) => objects.get(`OpenStackClusterTemplate/${cc.spec?.infrastructure?.templateRef?.name}`);
+      const [was, is] = [infra(old, f.before), infra(o, f.after)];
+      if (was && is) {
+        const fields = immutableOpenStackClusterChanges(was.spec?.template?.spec ?? {}, is.spec?.template?.spec ?? {});
+        if (fields.length > 0) {
+          f.rejected.push(`ClusterClass ${o.metadata.name}: its OpenStackClusterTemplate changes ${fields.join(', ')}, which the OpenStackClusters of its clusters cannot change (CAPO's webhook)`);
+        }
+      }
       const refs = (cc: any) => canonicalJson([cc.spec?.controlPlane, cc.spec?.infrastructure, cc.spec?.workers]);
       f.rollouts.push(refs(old) !== refs(o)
         ? `ClusterClass ${o.metadata.name} names other templates: every cluster of the class rolls the machines whose templates changed`
