@@ -203,3 +203,12 @@ describe('ClusterClass: flavor and load balancer variables', () => {
     expect(single.clusterObject.toJson().spec.topology.variables.map((v: any) => v.name)).toContain('workerFlavor');
   });
 });
+
+test('a patch path that the target kind\'s pinned schema lacks is refused at synth', () => {
+  expect(errorOf(() => classChart({
+    patches: [{ name: 'p', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/serverMetadatas', template: '[]' }],
+    variables: [ClusterClassVariable.string('team', { required: true })],
+  }))).toMatch(/patches\[0\].path = "\/spec\/template\/spec\/serverMetadatas": is not a path of OpenStackMachineTemplate \(infrastructure.cluster.x-k8s.io\/v1beta1\): \/spec\/template\/spec has no field "serverMetadatas"/);
+  // The built-in patches and the example's own pass the same check (they construct).
+  expect(() => classChart()).not.toThrow();
+});

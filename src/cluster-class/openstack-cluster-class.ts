@@ -9,6 +9,7 @@ import { NodePoolOptions } from '../node-pool';
 import { OpenStackCapiCluster, OpenStackCapiClusterProps } from '../openstack-capi-cluster';
 import { isDns1123Label } from '../rules';
 import { ClusterClassVariable } from './class-variable';
+import { CrdCatalog } from '../validation/crd-catalog';
 import { UpstreamVersions } from '../validation/upstream-versions';
 
 /** What a ClusterClass patch changes. */
@@ -240,6 +241,12 @@ export class OpenStackClusterClass extends Construct {
       this.variables[variable.name] = variable;
     }
     const patchNames = new Set<string>(builtInPatches(builtIn).map(p => p.name));
+    const catalog = new CrdCatalog(this.upstreamVersions);
+    // The built-in patches' paths are checked as the user's are: a wrong one is this library's bug.
+    for (const patch of builtInPatches(builtIn)) {
+      const problem = pathProblem(catalog, SELECTORS[patch.target], patch.path);
+      if (problem) throw new Error(`${this.node.path}: built-in patch ${patch.name}: ${patch.path} ${problem}`);
+    }
     ownPatches.forEach((patch, i) => {
       errors.check(!patchNames.has(patch.name), `patches[${i}].name`, patch.name, 'is the name of another patch');
       patchNames.add(patch.name);
@@ -249,7 +256,11 @@ export class OpenStackClusterClass extends Construct {
         errors.check(this.variables[used] !== undefined, `patches[${i}].template`, patch.template, `names ${used}, which is not a variable of the class`);
       }
       if (patch.variable !== undefined) errors.check(this.variables[patch.variable] !== undefined, `patches[${i}].variable`, patch.variable, 'is not a variable of the class');
-      errors.check(typeof patch.path === 'string' && patch.path.startsWith('/spec/template/spec/'), `patches[${i}].path`, patch.path, 'must start with /spec/template/spec/');
+      if (errors.check(typeof patch.path === 'string' && patch.path.startsWith('/spec/template/spec/'), `patches[${i}].path`, patch.path, 'must start with /spec/template/spec/')
+        && SELECTORS[patch.target]) {
+        const problem = pathProblem(catalog, SELECTORS[patch.target], patch.path);
+        errors.check(problem === undefined, `patches[${i}].path`, patch.path, problem ?? '');
+      }
       for (const name of patch.workerClasses ?? []) errors.check(this.workerClassNames.includes(name), `patches[${i}].workerClasses`, name, 'is not a worker class');
     });
     errors.throwIfAny();
@@ -378,4 +389,30 @@ function compiles(pattern: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Why a JSON pointer leads nowhere in the target kind's pinned schema (CRD), or undefined: a
+ * misspelled field would only fail when CAPI applies the patch.
+ */
+function pathProblem(catalog: CrdCatalog, target: { apiVersion: string; kind: string }, pointer: string): string | undefined {
+  const found = catalog.lookup(target.apiVersion, target.kind);
+  if (!found || !('schema' in found) || !found.schema) return undefined;
+  let schema: any = found.schema;
+  const segments = pointer.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  for (const [i, segment] of segments.entries()) {
+    if (schema['x-kubernetes-preserve-unknown-fields'] && !schema.properties) return undefined;
+    if (schema.type === 'array') {
+      if (segment !== '-' && !/^\d+$/.test(segment)) return `is not a path of ${target.kind}: "${segment}" indexes a list`;
+      schema = schema.items ?? {};
+    } else if (schema.properties?.[segment] !== undefined) {
+      schema = schema.properties[segment];
+    } else if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
+      schema = schema.additionalProperties;
+    } else {
+      const at = `/${segments.slice(0, i).join('/')}`;
+      return `is not a path of ${target.kind} (${target.apiVersion}): ${at} has no field "${segment}"`;
+    }
+  }
+  return undefined;
 }
