@@ -143,7 +143,6 @@ describe('OpenStackTopologyCluster', () => {
   test('add-ons take it as they take a plain cluster', () => {
     const { chart, cluster } = topology();
     new CalicoBootstrapJob(chart, 'Calico', { cluster });
-    cluster.node.scope; // eslint-disable-line no-unused-expressions
     const objects = CapiTesting.synth(chart);
     expect(objects.find(o => o.kind === 'ClusterResourceSet').spec.clusterSelector.matchLabels).toEqual({ 'cluster.x-k8s.io/cluster-name': 'prod' });
   });

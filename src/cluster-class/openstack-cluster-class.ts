@@ -162,7 +162,7 @@ export class OpenStackClusterClass extends Construct {
       .replace(new RegExp(`class/${props.name}: (\\S+) =`, 'g'), `${this.node.path}: cluster.$1 =`)
       .replace(new RegExp(`class/${props.name}`, 'g'), this.node.path);
     try {
-      this._prototype = prototypeCluster(this, prototypeChart, props);
+      this._prototype = prototypeCluster(prototypeChart, props);
     } catch (e) {
       throw new Error(renamed((e as Error).message));
     }
@@ -284,7 +284,7 @@ export class OpenStackClusterClass extends Construct {
   }
 }
 
-function prototypeCluster(owner: Construct, chart: Chart, props: OpenStackClusterClassProps): OpenStackCapiCluster {
+function prototypeCluster(chart: Chart, props: OpenStackClusterClassProps): OpenStackCapiCluster {
   const cluster = new OpenStackCapiCluster(chart, props.name, {
     ...props.cluster,
     name: props.name,
@@ -298,7 +298,6 @@ function prototypeCluster(owner: Construct, chart: Chart, props: OpenStackCluste
     const size = options?.flavor?.capacity ? { autoscaling: { minSize: 0, maxSize: 1 } } : { replicas: 1 };
     cluster.addNodePool(name, { ...options, name, ...size });
   }
-  void owner;
   return cluster;
 }
 

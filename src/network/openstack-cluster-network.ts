@@ -1,4 +1,4 @@
-import { BoundCloudCredentials } from '../cloud-credentials';
+import { BoundCloudCredentials, identityRefOf } from '../cloud-credentials';
 import { InputErrors } from '../input-errors';
 import { isIpv4Address, Ipv4Network, parseIpv4Cidr } from '../ipv4';
 import { MachineImage } from '../machine-image';
@@ -114,9 +114,7 @@ export function planClusterNetwork(errors: InputErrors, props: ClusterNetworkInp
       ...api.spec(),
       ...net.spec(),
       externalNetwork: props.externalNetworkId ? { id: props.externalNetworkId } : undefined,
-      identityRef: credentials.clusterIdentityName
-        ? { type: 'ClusterIdentity', name: credentials.clusterIdentityName, cloudName: credentials.cloudName }
-        : { name: credentials.secretName, cloudName: credentials.cloudName },
+      identityRef: identityRefOf(credentials),
       managedSecurityGroups: {
         allowAllInClusterTraffic: props.allowAllInClusterTraffic ?? true,
         allNodesSecurityGroupRules: rulesSpec(props.securityGroupRules),
