@@ -1,20 +1,12 @@
 import { Chart, Testing } from 'cdk8s';
 import {
-  CalicoBootstrapJob, CapiTesting, ClassPatchTarget, ClusterClassVariable, ClusterNetwork, Flavor, MachineImage, OpenStackClusterClass,
-  OpenStackClusterClassProps, OpenStackTopologyCluster, SchemaValidator, SecurityGroupRule, UpstreamVersions,
+  CalicoBootstrapJob, CapiTesting, ClassPatchTarget, ClusterClassVariable, Flavor, OpenStackClusterClass,
+  OpenStackClusterClassProps, OpenStackTopologyCluster, SchemaValidator, UpstreamVersions,
 } from '../src';
-import { errorOf } from './fixtures';
+import { CLASS_BASE, errorOf } from './fixtures';
 
 const CLASS_PROPS: OpenStackClusterClassProps = {
-  name: 'standard',
-  namespace: 'platform',
-  cluster: {
-    kubernetesVersion: 'v1.32.4',
-    controlPlaneFlavor: Flavor.named('m1.large'),
-    image: MachineImage.fromName('ubuntu-2404-kube-v1.32.4'),
-    network: ClusterNetwork.managed({ cidr: '10.6.0.0/24', mtu: 1450 }),
-    securityGroupRules: SecurityGroupRule.calico(),
-  },
+  ...CLASS_BASE,
   workerClasses: {
     general: { flavor: Flavor.of('m1.xlarge', { vcpus: 4, memoryMiB: 16384, diskGiB: 40 }) },
     gpu: { flavor: Flavor.of('g1.large', { vcpus: 8, memoryMiB: 32768, diskGiB: 80, gpus: 1 }) },
@@ -44,7 +36,8 @@ describe('OpenStackClusterClass', () => {
     expect(cc.spec.workers.machineDeployments.map((md: any) => md.class)).toEqual(['general', 'gpu']);
     expect(cc.spec.controlPlane.healthCheck.checks.unhealthyNodeConditions.length).toBeGreaterThan(0);
     expect(cc.spec.variables.map((v: any) => v.name)).toEqual([
-      'identityRef', 'imageName', 'controlPlaneFlavor', 'workerFlavor', 'apiServerLoadBalancer', 'allowedCidrs', 'nodeCidr', 'dnsNameservers', 'team',
+      'identityRef', 'imageName', 'controlPlaneFlavor', 'workerFlavor', 'apiServerLoadBalancer', 'allowedCidrs', 'nodeCidr', 'dnsNameservers', 'oidc', 'registryMirrors',
+      'team',
     ]);
     // The KubeadmControlPlaneTemplate has no size nor version: each cluster gives them.
     const kcpt = objects.find(o => o.kind === 'KubeadmControlPlaneTemplate');

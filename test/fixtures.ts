@@ -1,13 +1,26 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { Flavor, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps } from '../src';
+import { ClusterNetwork, Flavor, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps, OpenStackClusterClassProps, SecurityGroupRule } from '../src';
 
 /** The fewest props a cluster needs, for tests that vary one prop at a time. */
 export const MINIMAL_CLUSTER_PROPS: OpenStackCapiClusterProps = {
   kubernetesVersion: 'v1.32.4',
   controlPlaneFlavor: Flavor.named('m1.large'),
   image: MachineImage.fromName('ubuntu-2204-kube-v1.32.4'),
+};
+
+/** A ClusterClass "standard" in namespace "platform": the class's cluster choices, without worker classes. */
+export const CLASS_BASE: Pick<OpenStackClusterClassProps, 'name' | 'namespace' | 'cluster'> = {
+  name: 'standard',
+  namespace: 'platform',
+  cluster: {
+    kubernetesVersion: 'v1.32.4',
+    controlPlaneFlavor: Flavor.named('m1.large'),
+    image: MachineImage.fromName('ubuntu-2404-kube-v1.32.4'),
+    network: ClusterNetwork.managed({ cidr: '10.6.0.0/24', mtu: 1450 }),
+    securityGroupRules: SecurityGroupRule.calico(),
+  },
 };
 
 export const WORKER_FLAVOR = Flavor.of('m1.xlarge', { vcpus: 4, memoryMiB: 8192, diskGiB: 40 });

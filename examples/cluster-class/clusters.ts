@@ -10,6 +10,10 @@ export const PLACEHOLDERS = {
   externalNetworkId: '00000000-0000-0000-0000-000000000000',
   /** Images built with kubernetes-sigs/image-builder, one per Kubernetes version. */
   imageName: (version: string) => `ubuntu-2404-kube-${version}`,
+  /** Your identity provider (an OIDC issuer: Keycloak realm, Dex...). */
+  oidcIssuerUrl: 'https://sso.example.com/realms/platform',
+  /** A pull-through cache of Docker Hub. */
+  dockerHubMirrorUrl: 'https://dockerhub-cache.example.com',
 };
 
 export interface ClusterClassExampleProps extends ChartProps {
@@ -77,11 +81,16 @@ export class ClusterClassExample extends Chart {
         workers: [{ class: 'general', name: 'general', autoscaling: { minSize: 0, maxSize: 3 } }],
       }),
       cluster('staging', 'v1.32.4', {
-        variables: { costCenter: 'cc-1002', nodeCidr: '10.6.2.0/24' },
+        // Images through the site's pull-through cache (containerd's hosts.toml on every machine).
+        variables: { costCenter: 'cc-1002', nodeCidr: '10.6.2.0/24', registryMirrors: [{ registry: 'docker.io', mirrorUrl: PLACEHOLDERS.dockerHubMirrorUrl }] },
         workers: [{ class: 'general', name: 'general', replicas: 2 }],
       }),
       cluster('prod', 'v1.32.4', {
-        variables: { costCenter: 'cc-1003', nodeCidr: '10.6.3.0/24', allowedCidrs: ['198.51.100.7/32', '192.0.2.0/24'] },
+        variables: {
+          costCenter: 'cc-1003', nodeCidr: '10.6.3.0/24', allowedCidrs: ['198.51.100.7/32', '192.0.2.0/24'],
+          // Users sign in with the company's identity provider (kube-apiserver --oidc-* flags).
+          oidc: { issuerUrl: PLACEHOLDERS.oidcIssuerUrl, clientId: 'kubernetes', usernameClaim: 'email', usernamePrefix: 'oidc:', groupsClaim: 'groups', groupsPrefix: 'oidc:' },
+        },
         workers: [
           { class: 'general', name: 'general-az1', failureDomain: 'az-1', autoscaling: { minSize: 1, maxSize: 10 } },
           { class: 'general', name: 'general-az2', failureDomain: 'az-2', autoscaling: { minSize: 1, maxSize: 10 } },

@@ -8,44 +8,11 @@ import { InputErrors } from '../input-errors';
 import { NodePoolOptions } from '../node-pool';
 import { OpenStackCapiCluster, OpenStackCapiClusterProps } from '../openstack-capi-cluster';
 import { isDns1123Label } from '../rules';
+import { builtInPatches, builtInVariables, ClassTemplates } from './built-in-variables';
+import { ClassPatchTarget, ClusterClassPatchOptions, isWorkerTarget, PATCH_TARGET_KINDS } from './class-patch';
 import { ClusterClassVariable } from './class-variable';
 import { CrdCatalog } from '../validation/crd-catalog';
 import { UpstreamVersions } from '../validation/upstream-versions';
-
-/** What a ClusterClass patch changes. */
-export enum ClassPatchTarget {
-  /** The KubeadmControlPlaneTemplate (kubeadm configuration of the control plane). */
-  CONTROL_PLANE = 'controlPlane',
-  /** The control plane's OpenStackMachineTemplate. */
-  CONTROL_PLANE_MACHINE = 'controlPlaneMachine',
-  /** The OpenStackClusterTemplate (network, API server, security groups, credentials). */
-  INFRASTRUCTURE_CLUSTER = 'infrastructureCluster',
-  /** The workers' OpenStackMachineTemplates. */
-  WORKER_MACHINE = 'workerMachine',
-  /** The workers' KubeadmConfigTemplates. */
-  WORKER_BOOTSTRAP = 'workerBootstrap',
-}
-
-/** A patch of a ClusterClass: sets one field of a template from a variable (or a Go template of variables). */
-export interface ClusterClassPatchOptions {
-  /** The patch's name, unique in the class. */
-  readonly name: string;
-  /** @default - none */
-  readonly description?: string;
-  /** The template it changes. */
-  readonly target: ClassPatchTarget;
-  /** JSON pointer of the field in the template, starting with `/spec/template/spec/`. */
-  readonly path: string;
-  /** The variable whose value the field takes. Give this or `template`. @default - none */
-  readonly variable?: string;
-  /** A Go template of the variables (`{{ .imageName }}`) giving the value as YAML. @default - none */
-  readonly template?: string;
-  /** With `variable`: apply only when the cluster sets it. @default true */
-  readonly onlyIfSet?: boolean;
-  /** With WORKER_* targets: the worker classes it applies to. @default - every worker class */
-  readonly workerClasses?: string[];
-
-}
 
 /** Props of an {@link OpenStackClusterClass}. */
 export interface OpenStackClusterClassProps {
@@ -77,16 +44,6 @@ export interface OpenStackClusterClassProps {
   readonly patches?: ClusterClassPatchOptions[];
 }
 
-const SELECTORS: { [target: string]: { apiVersion: string; kind: string } } = {
-  [ClassPatchTarget.CONTROL_PLANE]: { apiVersion: 'controlplane.cluster.x-k8s.io/v1beta2', kind: 'KubeadmControlPlaneTemplate' },
-  [ClassPatchTarget.CONTROL_PLANE_MACHINE]: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate' },
-  [ClassPatchTarget.INFRASTRUCTURE_CLUSTER]: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackClusterTemplate' },
-  [ClassPatchTarget.WORKER_MACHINE]: { apiVersion: 'infrastructure.cluster.x-k8s.io/v1beta1', kind: 'OpenStackMachineTemplate' },
-  [ClassPatchTarget.WORKER_BOOTSTRAP]: { apiVersion: 'bootstrap.cluster.x-k8s.io/v1beta2', kind: 'KubeadmConfigTemplate' },
-};
-
-/** The variable every cluster gives: its credentials, as the OpenStackCluster's identityRef. */
-export const IDENTITY_REF_VARIABLE = 'identityRef';
 const CAPACITY_PREFIX = 'capacity.cluster-autoscaler.kubernetes.io/';
 
 /**
@@ -101,8 +58,11 @@ const CAPACITY_PREFIX = 'capacity.cluster-autoscaler.kubernetes.io/';
  *
  * Variables, with their OpenAPI schemas and patches: `identityRef` (required; set by each
  * `OpenStackTopologyCluster` from its credentials), `imageName` (the Glance image of every machine),
- * `allowedCidrs` (who may reach the API server load balancer), and with a network CAPO creates,
- * `nodeCidr` and `dnsNameservers`; plus yours (`variables`, `patches`).
+ * `controlPlaneFlavor`, `workerFlavor`, `apiServerLoadBalancer`, `allowedCidrs` (who may reach the
+ * API server load balancer), with a network CAPO creates `nodeCidr` and `dnsNameservers`, `oidc`
+ * (as `OidcOptions`) and `registryMirrors` (as `RegistryMirror[]`); plus yours (`variables`,
+ * `patches`). Every patch's path is checked against the target's CRD schema and its parent
+ * against the template (CAPI applies JSON patches by RFC 6902).
  *
  * Needs a pair that serves CAPI v1beta2 (CAPI v1.13.5 or v1.14.0): the v1.10.5 pair is refused.
  */
@@ -125,6 +85,8 @@ export class OpenStackClusterClass extends Construct {
    * @internal
    */
   public readonly _prototype: OpenStackCapiCluster;
+  /** The registries the class mirrors, for its control plane or a worker class. @internal */
+  public readonly _mirroredRegistries: string[];
   /** The autoscaler's capacity annotations of each worker class (scale from zero). @internal */
   public readonly _workerCapacity: { [workerClass: string]: { [annotation: string]: string } } = {};
 
@@ -148,6 +110,8 @@ export class OpenStackClusterClass extends Construct {
       }
     }
     errors.throwIfAny();
+    this._mirroredRegistries = [props.cluster?.registryMirrors, ...Object.values(props.workerClasses).map(w => w?.registryMirrors)]
+      .flatMap(mirrors => (mirrors ?? []).map(m => m.registry));
 
     if (props.createNamespace ?? true) {
       new ApiObject(this, 'Namespace', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace, annotations: { ...DELETE_PROTECTION } } });
@@ -171,16 +135,18 @@ export class OpenStackClusterClass extends Construct {
     if (prototypeProblems.length > 0) throw new Error(`${this.node.path}: the class's choices do not make a valid cluster:\n  - ${prototypeProblems.join('\n  - ')}`);
     const find = (kind: string, name?: string) => objects.find(o => o.kind === kind && (name === undefined || o.metadata.name === name));
 
-    const emitted = new Map<string, ApiObject>();
+    // The spec of each emitted template, by kind/name.
+    const specs = new Map<string, any>();
     const template = (object: any): { apiVersion: string; kind: string; name: string } => {
       const name = object.metadata.name;
-      if (!emitted.has(`${object.kind}/${name}`)) {
-        emitted.set(`${object.kind}/${name}`, new ApiObject(this, `${object.kind}-${name}`, {
+      if (!specs.has(`${object.kind}/${name}`)) {
+        specs.set(`${object.kind}/${name}`, object.spec);
+        new ApiObject(this, `${object.kind}-${name}`, {
           apiVersion: object.apiVersion,
           kind: object.kind,
           metadata: { name, namespace: this.namespace, annotations: { ...PRUNE_PROTECTION } },
           spec: object.spec,
-        }));
+        });
       }
       return { apiVersion: object.apiVersion, kind: object.kind, name };
     };
@@ -226,12 +192,19 @@ export class OpenStackClusterClass extends Construct {
     });
 
     const infra = find('OpenStackCluster').spec;
-    const builtIn = { managedSubnet: infra.managedSubnets !== undefined, loadBalancer: infra.apiServerLoadBalancer?.enabled === true };
-    const variables = [...builtInVariables(builtIn), ...props.variables ?? []];
+    const templates: ClassTemplates = {
+      managedSubnet: infra.managedSubnets !== undefined,
+      loadBalancer: infra.apiServerLoadBalancer?.enabled === true,
+      controlPlane: specs.get(`KubeadmControlPlaneTemplate/${controlPlane.name}`),
+      workerBootstrap: Object.fromEntries(workers.map(w => [w.class, specs.get(`KubeadmConfigTemplate/${w.bootstrap.templateRef.name}`)])),
+    };
+    const builtIns = builtInPatches(templates, this.workerClassNames);
+    const variables = [...builtInVariables(templates), ...props.variables ?? []];
     const ownPatches = props.patches ?? [];
-    const patches: ClusterClassPatchOptions[] = [...builtInPatches(builtIn), ...ownPatches];
+    const patches: ClusterClassPatchOptions[] = [...builtIns, ...ownPatches];
+    const builtInNames = variables.slice(0, variables.length - (props.variables ?? []).length).map(v => v.name);
     for (const variable of variables) {
-      errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, 'is the name of another variable (built-in: identityRef, imageName, controlPlaneFlavor, workerFlavor, apiServerLoadBalancer, allowedCidrs, nodeCidr, dnsNameservers)');
+      errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, `is the name of another variable (built-in: ${builtInNames.join(', ')})`);
       // CAPI refuses "builtin" (its own variables) and names with dots.
       errors.check(/^[a-zA-Z][a-zA-Z0-9_-]*$/.test(variable.name) && variable.name !== 'builtin', 'variables', variable.name,
         'must start with a letter and hold only letters, digits, "-" and "_", and not be "builtin" (CAPI\'s own)');
@@ -240,11 +213,34 @@ export class OpenStackClusterClass extends Construct {
       }
       this.variables[variable.name] = variable;
     }
-    const patchNames = new Set<string>(builtInPatches(builtIn).map(p => p.name));
+    const patchNames = new Set<string>(builtIns.map(p => p.name));
     const catalog = new CrdCatalog(this.upstreamVersions);
-    // The built-in patches' paths are checked as the user's are: a wrong one is this library's bug.
-    for (const patch of builtInPatches(builtIn)) {
-      const problem = pathProblem(catalog, SELECTORS[patch.target], patch.path);
+    // The templates each patch changes, as CAPI selects them, to check its path against.
+    const targetsOf = (patch: ClusterClassPatchOptions): Array<{ key: string; spec: any }> => {
+      const kind = PATCH_TARGET_KINDS[patch.target]?.kind;
+      const refs = patch.target === ClassPatchTarget.CONTROL_PLANE ? [controlPlane]
+        : patch.target === ClassPatchTarget.CONTROL_PLANE_MACHINE ? [controlPlaneMachine]
+          : patch.target === ClassPatchTarget.INFRASTRUCTURE_CLUSTER ? [infrastructure]
+            : workers.filter(w => (patch.workerClasses ?? this.workerClassNames).includes(w.class))
+              .map(w => (patch.target === ClassPatchTarget.WORKER_BOOTSTRAP ? w.bootstrap : w.infrastructure).templateRef);
+      return refs.filter(r => r.kind === kind).map(r => ({ key: `${r.kind}/${r.name}`, spec: specs.get(`${r.kind}/${r.name}`) }));
+    };
+    const added: Array<{ key: string; path: string }> = [];
+    // Why the field's parent is missing when CAPI applies the patch (JSON patch "add", RFC 6902).
+    const parentProblem = (patch: ClusterClassPatchOptions): string | undefined => {
+      const parent = patch.path.slice(0, patch.path.lastIndexOf('/'));
+      for (const target of targetsOf(patch)) {
+        const addedBefore = added.some(a => a.key === target.key && (parent === a.path || parent.startsWith(`${a.path}/`)));
+        if (!addedBefore && !existsAt({ spec: target.spec }, parent)) {
+          return `adds a field whose parent ${parent} is not in ${target.key} (nor added by an earlier patch): CAPI applies patches as JSON patch "add" (RFC 6902), which needs the parent; patch the parent instead`;
+        }
+      }
+      for (const target of targetsOf(patch)) added.push({ key: target.key, path: patch.path });
+      return undefined;
+    };
+    // The built-in patches are checked as the user's are: a problem is this library's bug.
+    for (const patch of builtIns) {
+      const problem = pathProblem(catalog, PATCH_TARGET_KINDS[patch.target], patch.path) ?? parentProblem(patch);
       if (problem) throw new Error(`${this.node.path}: built-in patch ${patch.name}: ${patch.path} ${problem}`);
     }
     ownPatches.forEach((patch, i) => {
@@ -252,16 +248,18 @@ export class OpenStackClusterClass extends Construct {
       patchNames.add(patch.name);
       errors.check((patch.variable === undefined) !== (patch.template === undefined), `patches[${i}]`, patch.name, 'must give variable or template, not both');
       errors.check(Object.values(ClassPatchTarget).includes(patch.target), `patches[${i}].target`, patch.target, 'must be a ClassPatchTarget');
-      for (const used of [...(patch.template ?? '').matchAll(/\{\{[^}]*?\.(\w+)/g)].map(m => m[1]).filter(v => v !== 'builtin')) {
-        errors.check(this.variables[used] !== undefined, `patches[${i}].template`, patch.template, `names ${used}, which is not a variable of the class`);
+      for (const field of ['template', 'enabledIf'] as const) {
+        for (const used of [...(patch[field] ?? '').matchAll(/\{\{[^}]*?\.(\w+)/g)].map(m => m[1]).filter(v => v !== 'builtin')) {
+          errors.check(this.variables[used] !== undefined, `patches[${i}].${field}`, patch[field], `names ${used}, which is not a variable of the class`);
+        }
       }
       if (patch.variable !== undefined) errors.check(this.variables[patch.variable] !== undefined, `patches[${i}].variable`, patch.variable, 'is not a variable of the class');
+      for (const name of patch.workerClasses ?? []) errors.check(this.workerClassNames.includes(name), `patches[${i}].workerClasses`, name, 'is not a worker class');
       if (errors.check(typeof patch.path === 'string' && patch.path.startsWith('/spec/template/spec/'), `patches[${i}].path`, patch.path, 'must start with /spec/template/spec/')
-        && SELECTORS[patch.target]) {
-        const problem = pathProblem(catalog, SELECTORS[patch.target], patch.path);
+        && PATCH_TARGET_KINDS[patch.target]) {
+        const problem = pathProblem(catalog, PATCH_TARGET_KINDS[patch.target], patch.path) ?? parentProblem(patch);
         errors.check(problem === undefined, `patches[${i}].path`, patch.path, problem ?? '');
       }
-      for (const name of patch.workerClasses ?? []) errors.check(this.workerClassNames.includes(name), `patches[${i}].workerClasses`, name, 'is not a worker class');
     });
     errors.throwIfAny();
 
@@ -301,64 +299,9 @@ function prototypeCluster(chart: Chart, props: OpenStackClusterClassProps): Open
   return cluster;
 }
 
-/** What the class's infrastructure has, deciding which built-in variables make sense. */
-interface BuiltIns {
-  /** CAPO creates the nodes' subnet: its CIDR and DNS servers can vary. */
-  readonly managedSubnet: boolean;
-  /** An API server load balancer: its allowed CIDRs can vary. */
-  readonly loadBalancer: boolean;
-}
-
-function builtInVariables({ managedSubnet, loadBalancer }: BuiltIns): ClusterClassVariable[] {
-  return [
-    ClusterClassVariable.fromSchema(IDENTITY_REF_VARIABLE, {
-      type: 'object',
-      required: ['name', 'cloudName'],
-      properties: {
-        name: { type: 'string', description: 'The Secret with clouds.yaml, or the OpenStackClusterIdentity.' },
-        cloudName: { type: 'string', description: 'The cloud of clouds.yaml.' },
-        type: { type: 'string', enum: ['Secret', 'ClusterIdentity'] },
-      },
-    }, { required: true, description: 'The credentials of the cluster (the OpenStackCluster\'s identityRef).' }),
-    ClusterClassVariable.string('imageName', { description: 'The Glance image of every machine, by name (image-builder\'s, for the cluster\'s Kubernetes version).' }),
-    ClusterClassVariable.string('controlPlaneFlavor', { description: 'The Nova flavor of the control plane machines.' }),
-    ClusterClassVariable.string('workerFlavor', { description: 'The Nova flavor of the workers (a pool may override it); not for pools that scale from zero, whose capacity is the class flavor\'s.' }),
-    ClusterClassVariable.boolean('apiServerLoadBalancer', {
-      default: loadBalancer, description: 'Put the API server behind an Octavia load balancer (required with more than one control plane machine).',
-    }),
-    ...(loadBalancer ? [
-      ClusterClassVariable.stringList('allowedCidrs', { description: 'CIDRs allowed to reach the API server load balancer (the management cluster\'s egress included).' }),
-    ] : []),
-    ...(managedSubnet ? [
-      ClusterClassVariable.string('nodeCidr', { pattern: '^\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}/\\d{1,2}$', description: 'The node subnet CAPO creates.' }),
-      ClusterClassVariable.stringList('dnsNameservers', { description: 'DNS servers of the node subnet.' }),
-    ] : []),
-  ];
-}
-
-function builtInPatches({ managedSubnet, loadBalancer }: BuiltIns): ClusterClassPatchOptions[] {
-  return [
-    { name: IDENTITY_REF_VARIABLE, target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/identityRef', variable: IDENTITY_REF_VARIABLE, onlyIfSet: false },
-    // Quoted: a name such as 2404 stays a string.
-    { name: 'imageNameControlPlane', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName | quote }}', onlyIfSet: true },
-    { name: 'imageNameWorkers', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/image', template: 'filter:\n  name: {{ .imageName | quote }}', onlyIfSet: true },
-    { name: 'controlPlaneFlavor', target: ClassPatchTarget.CONTROL_PLANE_MACHINE, path: '/spec/template/spec/flavor', variable: 'controlPlaneFlavor' },
-    { name: 'workerFlavor', target: ClassPatchTarget.WORKER_MACHINE, path: '/spec/template/spec/flavor', variable: 'workerFlavor' },
-    // Always applied: CAPI defaults the variable to the class's choice (its schema's default).
-    { name: 'apiServerLoadBalancer', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/enabled', variable: 'apiServerLoadBalancer', onlyIfSet: false },
-    ...(loadBalancer ? [
-      { name: 'allowedCidrs', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/apiServerLoadBalancer/allowedCIDRs', variable: 'allowedCidrs' },
-    ] : []),
-    ...(managedSubnet ? [
-      { name: 'nodeCidr', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/managedSubnets/0/cidr', variable: 'nodeCidr' },
-      { name: 'dnsNameservers', target: ClassPatchTarget.INFRASTRUCTURE_CLUSTER, path: '/spec/template/spec/managedSubnets/0/dnsNameservers', variable: 'dnsNameservers' },
-    ] : []),
-  ];
-}
-
 /** The ClusterClass `spec.patches` entry of a patch. */
 function patchSpec(patch: ClusterClassPatchOptions, workerClasses: string[]): any {
-  const workers = patch.target === ClassPatchTarget.WORKER_MACHINE || patch.target === ClassPatchTarget.WORKER_BOOTSTRAP;
+  const workers = isWorkerTarget(patch.target);
   const matchResources = workers ? { machineDeploymentClass: { names: patch.workerClasses ?? workerClasses } }
     : patch.target === ClassPatchTarget.INFRASTRUCTURE_CLUSTER ? { infrastructureCluster: true } : { controlPlane: true };
   // A template patch is enabled when the variables it names are set; a variable patch when its variable is.
@@ -367,9 +310,9 @@ function patchSpec(patch: ClusterClassPatchOptions, workerClasses: string[]): an
   return {
     name: patch.name,
     description: patch.description,
-    enabledIf: onlyIfSet && enabledVariable ? `{{ if .${enabledVariable} }}true{{ end }}` : undefined,
+    enabledIf: patch.enabledIf ?? (onlyIfSet && enabledVariable ? `{{ if .${enabledVariable} }}true{{ end }}` : undefined),
     definitions: [{
-      selector: { ...SELECTORS[patch.target], matchResources },
+      selector: { ...PATCH_TARGET_KINDS[patch.target], matchResources },
       jsonPatches: [{ op: 'add', path: patch.path, valueFrom: patch.variable !== undefined ? { variable: patch.variable } : { template: patch.template } }],
     }],
   };
@@ -379,6 +322,16 @@ function patchSpec(patch: ClusterClassPatchOptions, workerClasses: string[]): an
 function patternsOf(schema: any): string[] {
   if (!schema || typeof schema !== 'object') return [];
   return [...(typeof schema.pattern === 'string' ? [schema.pattern] : []), ...Object.values(schema).flatMap(patternsOf)];
+}
+
+/** Whether a JSON pointer leads to a value of the document. */
+function existsAt(doc: any, pointer: string): boolean {
+  let node = doc;
+  for (const segment of pointer.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+    if (node === null || typeof node !== 'object' || !(segment in node)) return false;
+    node = node[segment];
+  }
+  return node !== undefined;
 }
 
 function compiles(pattern: string): boolean {

@@ -9,7 +9,8 @@ import { MachineImage } from '../machine-image';
 import type { RegistryMirror } from '../registry-mirrors';
 import { isDns1123Label } from '../rules';
 import { SecurityGroupRule } from '../security-group-rule';
-import { IDENTITY_REF_VARIABLE, OpenStackClusterClass } from './openstack-cluster-class';
+import { IDENTITY_REF_VARIABLE } from './built-in-variables';
+import { OpenStackClusterClass } from './openstack-cluster-class';
 import { checkValueAgainstSchema } from '../validation/schema-check';
 import { UpstreamVersions } from '../validation/upstream-versions';
 import { checkWorkloadKubernetesVersion } from '../workload-kubernetes-versions';
@@ -123,7 +124,7 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
     this.sshKeyName = prototype.sshKeyName;
     this.nodeName = prototype.nodeName;
     this.controlPlaneAvailabilityZones = prototype.controlPlaneAvailabilityZones;
-    this.registryMirrors = prototype.registryMirrors;
+    this.registryMirrors = [...prototype.registryMirrors, ...Array.isArray(props.variables?.registryMirrors) ? props.variables.registryMirrors : []];
     this.networkMtu = prototype.networkMtu;
     this.podCidrsAllowedOnPorts = prototype.podCidrsAllowedOnPorts;
     this.selectorLabels = { 'cluster.x-k8s.io/cluster-name': this.name };
@@ -144,6 +145,7 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
     // The class's image is built for its version: another version needs its own image.
     errors.check(props.variables?.imageName !== undefined || props.kubernetesVersion === prototype.kubernetesVersion, 'variables.imageName', undefined,
       `is required for Kubernetes ${props.kubernetesVersion}: the class's image is built for ${prototype.kubernetesVersion} (image-builder images carry one version)`);
+    checkMirroredRegistries(errors, 'variables.registryMirrors', props.variables?.registryMirrors, cls);
     // The schema checked its shape; a subnet that overlaps the pods would route pod traffic away.
     if (props.variables?.nodeCidr !== undefined) {
       const node = parseIpv4Cidr(String(props.variables.nodeCidr));
@@ -174,6 +176,7 @@ export class OpenStackTopologyCluster extends Construct implements ICapiCluster 
           `${at}.autoscaling`, a, 'must have integer sizes with 0 <= minSize <= maxSize and maxSize >= 1');
       }
       if (pool.variables) checkVariables(errors, `${at}.variables`, cls, pool.variables, false);
+      checkMirroredRegistries(errors, `${at}.variables.registryMirrors`, pool.variables?.registryMirrors, cls);
       // The capacity announced for scale from zero is the class flavor's: another flavor would lie.
       const flavor = pool.variables?.workerFlavor ?? props.variables?.workerFlavor;
       errors.check(flavor === undefined || a?.minSize !== 0, `${at}.variables.workerFlavor`, flavor,
@@ -216,11 +219,23 @@ function checkVariables(errors: InputErrors, prop: string, cls: OpenStackCluster
     const variable = cls.variables[name];
     if (!errors.check(variable !== undefined, `${prop}.${name}`, value, `is not a variable of ClusterClass ${cls.name} (${Object.keys(cls.variables).join(', ')})`)) continue;
     for (const problem of checkValueAgainstSchema(value, variable.schema)) {
-      errors.add(`${prop}.${name}${problem.path ? `.${problem.path}` : ''}`, problem.value, problem.rule);
+      errors.add(`${prop}.${name}${problem.path && !problem.path.startsWith('[') ? '.' : ''}${problem.path}`, problem.value, problem.rule);
     }
   }
   if (!all) return;
   for (const variable of Object.values(cls.variables).filter(v => v.required)) {
     errors.check(values[variable.name] !== undefined, `${prop}.${variable.name}`, undefined, `is required by ClusterClass ${cls.name}`);
   }
+}
+
+/**
+ * A registry the class mirrors already gets no second mirror from a variable: containerd would
+ * read one of the two hosts.toml files (as a pool may not repeat its cluster's mirrors).
+ */
+function checkMirroredRegistries(errors: InputErrors, prop: string, mirrors: unknown, cls: OpenStackClusterClass): void {
+  if (!Array.isArray(mirrors)) return;
+  mirrors.forEach((mirror, i) => {
+    errors.check(!cls._mirroredRegistries.includes(mirror?.registry), `${prop}[${i}].registry`, mirror?.registry,
+      `has a mirror in ClusterClass ${cls.name} already (its registryMirrors)`);
+  });
 }
