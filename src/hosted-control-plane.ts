@@ -4,6 +4,8 @@ import { BoundCloudCredentials, CloudCredentials, identityRefOf } from './cloud-
 import { ICapiCluster } from './cluster-contract';
 import { InputErrors } from './input-errors';
 import { parseIpv4Cidr } from './ipv4';
+import { kamajiTenantVersionProblem } from './kamaji-versions';
+import { parseKubernetesVersion } from './kubernetes-version';
 import { MachineImage } from './machine-image';
 import { NodePool, NodePoolOptions } from './node-pool';
 import { DEFAULT_NODE_CIDR, DEFAULT_POD_CIDR } from './openstack-capi-cluster';
@@ -153,6 +155,11 @@ export class HostedControlPlaneCluster extends Construct implements ICapiCluster
     errors.check(this.upstreamVersions.clusterApiVersion === 'v1beta2', 'upstreamVersions', this.upstreamVersions.toString(),
       'must serve CAPI v1beta2: the Kamaji control plane provider v0.20 implements the v1beta2 contract (it builds on CAPI v1.13)');
     checkWorkloadKubernetesVersion(errors, 'kubernetesVersion', props.kubernetesVersion, this.upstreamVersions);
+    const version = parseKubernetesVersion(props.kubernetesVersion);
+    if (version) {
+      const kamaji = kamajiTenantVersionProblem(version.minor);
+      errors.check(kamaji === undefined, 'kubernetesVersion', props.kubernetesVersion, kamaji ?? '');
+    }
     errors.check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 5, 'replicas', props.replicas, 'must be an integer from 1 to 5');
     errors.check(typeof parseIpv4Cidr(this.nodeCidr) !== 'string', 'nodeCidr', props.nodeCidr, 'must be an IPv4 CIDR');
     if (props.externalNetworkId !== undefined) errors.check(isUuid(props.externalNetworkId), 'externalNetworkId', props.externalNetworkId, 'must be a network UUID');

@@ -5,11 +5,16 @@ import {
 } from '../src';
 import { deliveredObjects } from './addons/helpers';
 import { errorOf, MINIMAL_CLUSTER_PROPS } from './fixtures';
+import { kamajiTenantVersionProblem } from '../src/kamaji-versions';
 
-function promoted(options: ClusterApiOperatorOptions = {}, upstreamVersions = UpstreamVersions.DEFAULT) {
+function promoted(options: ClusterApiOperatorOptions = {}, upstreamVersions = UpstreamVersions.DEFAULT, kubernetesVersion = 'v1.33.2') {
   const chart = new Chart(Testing.app(), 'mothership');
   const cluster = new OpenStackCapiCluster(chart, 'seed', {
-    ...MINIMAL_CLUSTER_PROPS, upstreamVersions, kubernetesVersion: 'v1.32.4', securityGroupRules: SecurityGroupRule.calico(),
+    ...MINIMAL_CLUSTER_PROPS,
+    upstreamVersions,
+    kubernetesVersion,
+    image: MachineImage.fromName(`ubuntu-2404-kube-${kubernetesVersion}`),
+    securityGroupRules: SecurityGroupRule.calico(),
   });
   const capi = cluster.addClusterApi(options);
   const manifests = CapiTesting.synth(chart);
@@ -42,6 +47,18 @@ describe('cluster.addClusterApi(): promote a cluster to management', () => {
     expect(promoted().capi.providers['ControlPlaneProvider/kamaji']).toBeUndefined();
     expect(errorOf(() => promoted({ kamaji: true }, UpstreamVersions.CAPI_1_10_CAPO_0_12)))
       .toMatch(/kamaji = true: needs a pair serving CAPI v1beta2: the Kamaji control plane provider v0.20 builds on CAPI v1.13/);
+  });
+
+  test('Kamaji runs on a management cluster of v1.33 or later (Kamaji\'s versioning docs)', () => {
+    expect(errorOf(() => promoted({ kamaji: true }, UpstreamVersions.DEFAULT, 'v1.32.4')))
+      .toMatch(/kamaji = "cluster seed on v1.32.4": must be v1.33 or later to run Kamaji 26.8.2-edge/);
+    // Without Kamaji, any version the pair supports.
+    expect(promoted({}, UpstreamVersions.DEFAULT, 'v1.32.4').capi.providers['CoreProvider/cluster-api']).toBe('v1.14.0');
+  });
+
+  test('Kamaji\'s range of hosted control plane versions: v1.30 to its kubeadm\'s v1.36', () => {
+    expect([29, 30, 36, 37].map(minor => kamajiTenantVersionProblem(minor) === undefined)).toEqual([false, true, true, false]);
+    expect(kamajiTenantVersionProblem(37)).toMatch(/not supported by Kamaji 26.8.2-edge for hosted control planes \(v1.30.x to v1.36.x/);
   });
 });
 

@@ -6,7 +6,8 @@ import { Chart, JsonPatch } from 'cdk8s';
 import { MINIMAL_CLUSTER_PROPS } from './fixtures';
 import { ClusterClassExample } from '../examples/cluster-class/clusters';
 import {
-  AddonStrategy, Flavor, GitOpsApp, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps, OpenStackClusterClass, SecurityGroupRule,
+  AddonStrategy, Flavor, GitOpsApp, HostedControlPlaneCluster, KamajiDataStore, MachineImage, OpenStackCapiCluster, OpenStackCapiClusterProps,
+  OpenStackClusterClass, SecurityGroupRule,
 } from '../src';
 import { main } from '../src/plan/cli';
 
@@ -157,6 +158,56 @@ describe('capi-plan: topology clusters', () => {
     const { code, text } = plan(old, next);
     expect(code).toBe(0);
     expect(text).toMatch(/- cluster dev upgrades v1.33.2 → v1.34.1: the control plane's 1 machines first, then every pool \(general\)/);
+  });
+});
+
+describe('capi-plan: version changes the webhooks refuse', () => {
+  test('a control plane skipping a minor version: rejected (CAPI\'s KubeadmControlPlane webhook), exit 1', () => {
+    const dir = tmp();
+    const old = synth(path.join(dir, 'old'), { cluster: { kubernetesVersion: 'v1.31.5', image: MachineImage.fromName('ubuntu-2204-kube-v1.31.5') } });
+    const next = synth(path.join(dir, 'new'), { cluster: { kubernetesVersion: 'v1.33.1', image: MachineImage.fromName('ubuntu-2204-kube-v1.33.1') } });
+    const { code, text } = plan(old, next);
+    expect(text).toMatch(/KubeadmControlPlane\/prod-control-plane: v1.31.5 → v1.33.1 skips a minor version: upgrade one minor at a time \(CAPI's KubeadmControlPlane webhook\)/);
+    expect(code).toBe(1);
+  });
+
+  test('a topology cluster\'s downgrade or skipped minor: rejected (CAPI\'s Cluster webhook)', () => {
+    const dir = tmp();
+    const write = (outdir: string, version?: string) => {
+      const app = new GitOpsApp({ outdir });
+      const chart = new ClusterClassExample(app, 'cluster-class');
+      if (version) chart.clusters[0].clusterObject.addJsonPatch(JsonPatch.replace('/spec/topology/version', version));
+      app.synth();
+      return outdir;
+    };
+    const old = write(path.join(dir, 'old'));
+    const down = plan(old, write(path.join(dir, 'down'), 'v1.32.4'));
+    expect(down.text).toMatch(/cluster dev: spec.topology.version v1.33.2 → v1.32.4 is a downgrade, which is refused \(CAPI's Cluster webhook\)/);
+    expect(down.code).toBe(1);
+    expect(plan(old, write(path.join(dir, 'skip'), 'v1.35.0')).text).toMatch(/cluster dev: spec.topology.version v1.33.2 → v1.35.0 skips a minor version/);
+    // A patch release of the next minor is one step.
+    expect(plan(old, write(path.join(dir, 'next'), 'v1.34.3')).code).toBe(0);
+  });
+
+  test('a hosted control plane\'s downgrade: rejected (Kamaji\'s webhook); an upgrade rolls its pods, no machines', () => {
+    const dir = tmp();
+    const write = (outdir: string, kubernetesVersion: string) => {
+      const app = new GitOpsApp({ outdir });
+      const chart = new Chart(app, 'tenant');
+      const dataStore = new KamajiDataStore(chart, 'Etcd', { name: 'default', endpoints: ['etcd-0.etcd.kamaji-system.svc:2379'], secretName: 'etcd-certs' });
+      new HostedControlPlaneCluster(chart, 'blue', {
+        name: 'blue', namespace: 'blue', kubernetesVersion, dataStore, image: MachineImage.fromName(`ubuntu-2404-kube-${kubernetesVersion}`),
+      });
+      app.synth();
+      return outdir;
+    };
+    const old = write(path.join(dir, 'old'), 'v1.33.2');
+    const down = plan(old, write(path.join(dir, 'down'), 'v1.32.4'));
+    expect(down.text).toMatch(/KamajiControlPlane\/blue-control-plane: v1.33.2 → v1.32.4 is a downgrade, which is refused \(Kamaji's TenantControlPlane webhook/);
+    expect(down.code).toBe(1);
+    const up = plan(old, write(path.join(dir, 'up'), 'v1.34.1'));
+    expect(up.text).toMatch(/hosted control plane blue-control-plane upgrades v1.33.2 → v1.34.1: its pods roll, no machines/);
+    expect(up.code).toBe(0);
   });
 });
 

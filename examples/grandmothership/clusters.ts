@@ -8,8 +8,8 @@ import { Construct } from 'constructs';
 /** The values of your cloud: replace them before applying the output. */
 export const PLACEHOLDERS = {
   externalNetworkId: '00000000-0000-0000-0000-000000000000',
-  imageName: 'ubuntu-2404-kube-v1.32.4',
-  kubernetesVersion: 'v1.32.4',
+  imageName: 'ubuntu-2404-kube-v1.33.2',
+  kubernetesVersion: 'v1.33.2',
   /** The etcd Kamaji keeps the hosted control planes in, and the Secret with its certificates. */
   etcdEndpoints: ['etcd-0.etcd.kamaji-system.svc.cluster.local:2379', 'etcd-1.etcd.kamaji-system.svc.cluster.local:2379', 'etcd-2.etcd.kamaji-system.svc.cluster.local:2379'],
   etcdSecret: 'kamaji-etcd-certs',

@@ -1,6 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { InputErrors } from '../input-errors';
+import { kamajiManagementVersionProblem } from '../kamaji-versions';
+import { parseKubernetesVersion } from '../kubernetes-version';
 import { AddonStrategy, ClusterResourceSetAddon, ClusterResourceSetAddonOptions } from './cluster-resource-set-addon';
 import { HelmChartProxy, HelmValues } from './helm-chart-proxy';
 import { WorkloadAddon, WorkloadAddonProps } from './workload-addon';
@@ -99,6 +101,11 @@ export class ClusterApiOperator extends WorkloadAddon {
     errors.checkBoolean('kamaji', props.kamaji);
     errors.check(!props.kamaji || versions.kamaji !== undefined, 'kamaji', props.kamaji,
       `needs a pair serving CAPI v1beta2: the Kamaji control plane provider v0.20 builds on CAPI v1.13 (its go.mod), not ${pair}`);
+    const managementVersion = parseKubernetesVersion(props.cluster.kubernetesVersion);
+    if (props.kamaji && managementVersion) {
+      const problem = kamajiManagementVersionProblem(managementVersion.minor);
+      errors.check(problem === undefined, 'kamaji', `cluster ${props.cluster.name} on ${props.cluster.kubernetesVersion}`, problem ?? '');
+    }
     const gates = props.featureGates ?? { ClusterTopology: true };
     for (const [gate, on] of Object.entries(gates)) {
       errors.check(/^[A-Z][A-Za-z0-9]*$/.test(gate) && typeof on === 'boolean', `featureGates.${gate}`, on, 'must be a gate name (CamelCase) set to true or false');

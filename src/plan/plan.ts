@@ -1,3 +1,4 @@
+import * as semver from 'semver';
 import { canonicalJson } from '../canonical-json';
 import { PRUNE_PROTECTION } from '../gitops-annotations';
 
@@ -110,6 +111,8 @@ function describeChange(old: any, o: any, f: Findings): void {
     case 'KubeadmControlPlane': {
       const reasons: string[] = [];
       if (old.spec?.version !== o.spec?.version) reasons.push(`version ${old.spec?.version} → ${o.spec?.version}`);
+      const skip = versionChangeProblem(old.spec?.version, o.spec?.version, { downgrade: false });
+      if (skip) f.rejected.push(`${k}: ${skip} (CAPI's KubeadmControlPlane webhook)`);
       const template = (x: any) => refName(x, 'spec.machineTemplate.spec.infrastructureRef.name', 'spec.machineTemplate.infrastructureRef.name');
       if (template(old) !== template(o)) reasons.push(`machine template ${template(old)} → ${template(o)}`);
       if (!same(old.spec?.kubeadmConfigSpec, o.spec?.kubeadmConfigSpec)) reasons.push('kubeadm configuration');
@@ -155,6 +158,14 @@ function describeChange(old: any, o: any, f: Findings): void {
     case 'Secret':
       f.changes.push(`${k}: content changed${o.type === 'addons.cluster.x-k8s.io/resource-set' || o.kind === 'ConfigMap' ? ' (add-on payload: re-applied only by a Reconcile ClusterResourceSet; ApplyOnce ignores it for existing clusters)' : ''}`);
       return;
+    case 'KamajiControlPlane': {
+      const problem = versionChangeProblem(old.spec?.version, o.spec?.version, { downgrade: true });
+      // The provider hands the version to Kamaji's TenantControlPlane, whose webhook refuses it (internal/webhook/handlers/tcp_version.go).
+      if (problem) f.rejected.push(`${k}: ${problem} (Kamaji's TenantControlPlane webhook: the hosted control plane stays on ${old.spec?.version})`);
+      else if (old.spec?.version !== o.spec?.version) f.changes.push(`hosted control plane ${o.metadata.name} upgrades ${old.spec?.version} → ${o.spec?.version}: its pods roll, no machines`);
+      if (!same({ ...old.spec, version: undefined }, { ...o.spec, version: undefined })) f.changes.push(`${k}: updated`);
+      return;
+    }
     case 'HelmChartProxy':
       if (!same(old.spec?.reconcileStrategy, o.spec?.reconcileStrategy)) f.rejected.push(`${k}: spec.reconcileStrategy is immutable (CAAPH)`);
       f.changes.push(`${k}: ${o.spec?.reconcileStrategy === 'InstallOnce' ? 'ignored for installed releases (InstallOnce)' : `CAAPH upgrades the release${old.spec?.version !== o.spec?.version ? ` (${old.spec?.version} → ${o.spec?.version})` : ''}`}`);
@@ -197,6 +208,8 @@ function describeTopologyChange(old: any, o: any, f: Findings): void {
   if (!same(a.classRef, b.classRef)) f.changes.push(`cluster ${name}: moves to ClusterClass ${b.classRef?.name} (a rebase: what differs rolls)`);
   const pools = (t: any) => new Map<string, any>((t.workers?.machineDeployments ?? []).map((md: any) => [md.name, md]));
   const [before, after] = [pools(a), pools(b)];
+  const versionProblem = versionChangeProblem(a.version, b.version, { downgrade: true });
+  if (versionProblem) f.rejected.push(`cluster ${name}: spec.topology.version ${versionProblem} (CAPI's Cluster webhook)`);
   if (a.version !== b.version) {
     f.rollouts.push(`cluster ${name} upgrades ${a.version} → ${b.version}: the control plane's ${b.controlPlane?.replicas ?? 1} machines first, then every pool (${[...after.keys()].join(', ') || 'none'})`);
   }
@@ -221,6 +234,19 @@ function describeTopologyChange(old: any, o: any, f: Findings): void {
     f.rejected.push(`cluster ${name}: spec.clusterNetwork: pod and service networks cannot change on a running cluster (kubeadm)`);
   }
   if (!same(a.variables, b.variables)) f.rollouts.push(`cluster ${name}: variables change: machines roll where they patch the templates`);
+}
+
+/**
+ * Why a control plane's version change is refused: more than one minor at a time (CAPI's
+ * KubeadmControlPlane and Cluster webhooks, Kamaji's), or, where `downgrade` is refused, a lower
+ * version (CAPI's Cluster webhook for topologies, Kamaji's).
+ */
+function versionChangeProblem(from: unknown, to: unknown, options: { downgrade: boolean }): string | undefined {
+  const [a, b] = [semver.coerce(String(from ?? '')), semver.coerce(String(to ?? ''))];
+  if (!a || !b || from === to) return undefined;
+  if (options.downgrade && semver.lt(b, a)) return `${from} → ${to} is a downgrade, which is refused`;
+  if (b.major > a.major || b.minor > a.minor + 1) return `${from} → ${to} skips a minor version: upgrade one minor at a time`;
+  return undefined;
 }
 
 /** Why a MachineDeployment's machine template changed, in CAPI's terms; empty when only in-place fields did. */
