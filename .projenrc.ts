@@ -25,7 +25,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'semver@^7.7.0', // Kubernetes version comparison (skew policy)
     '@marcbachmann/cel-js@^8.0.0', // evaluates the CRDs' CEL x-kubernetes-validations rules
     'js-yaml@^5.5.0', // parses the pinned CRDs at first use, about 5x faster than yaml on them
-    'yaml@2.9.1', // reads manifests (capi-validate, add-on payloads) as YAML 1.1, as kubectl does
+    'yaml@2.9.1', // reads manifests as YAML 1.1, as kubectl does; writes the output with its stringifyString, the version cdk8s bundles
   ],
   // The CEL library is ES modules only: require() of it needs Node 20.19 or later.
   minNodeVersion: '20.19.0',

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, Chart, IResolver, Yaml } from 'cdk8s';
+import { App, Chart, IResolver } from 'cdk8s';
 import { chartObjects, duplicateObjects, validateByUpstreamVersions, validateConstructs } from './chart-validation';
 import { DELIVERY_STAGES, DeliveryStage, stageOf } from './delivery-stages';
 import { GitOpsDelivery } from './gitops-delivery';
@@ -8,6 +8,7 @@ import { formatErrors } from './input-errors';
 import { IManifestValidator } from './manifest-validator';
 import { SchemaValidator } from './validation/schema-validator';
 import { UpstreamVersions } from './validation/upstream-versions';
+import { toYaml } from './yaml-output';
 
 /** Where a {@link GitOpsApp} writes, unless given an `outdir`. */
 const DEFAULT_OUTDIR = 'gitops';
@@ -148,14 +149,14 @@ export class GitOpsApp extends App {
     for (const chart of charts) {
       const names = fileNames(chart.manifests);
       if (!this.delivery) {
-        for (const [i, manifest] of chart.manifests.entries()) files.set(path.join(chart.folder, names[i]), Yaml.stringify(manifest));
+        for (const [i, manifest] of chart.manifests.entries()) files.set(path.join(chart.folder, names[i]), toYaml(manifest));
         files.set(path.join(chart.folder, 'kustomization.yaml'), kustomization(names));
         continue;
       }
       const stages = DELIVERY_STAGES.filter(stage => chart.manifests.some(m => stageOf(m) === stage));
       for (const stage of stages) {
         const inStage = chart.manifests.map((m, i) => ({ m, name: names[i] })).filter(({ m }) => stageOf(m) === stage);
-        for (const { m, name } of inStage) files.set(path.join(chart.folder, stage.folder, name), Yaml.stringify(m));
+        for (const { m, name } of inStage) files.set(path.join(chart.folder, stage.folder, name), toYaml(m));
         files.set(path.join(chart.folder, stage.folder, 'kustomization.yaml'), kustomization(inStage.map(({ name }) => name)));
       }
       files.set(path.join(chart.folder, 'kustomization.yaml'), kustomization(stages.map(stage => stage.folder)));
@@ -176,7 +177,7 @@ export class GitOpsApp extends App {
     if (cliOutdir && !sharesCliOutdir) {
       fs.mkdirSync(cliOutdir, { recursive: true });
       for (const chart of charts) {
-        fs.writeFileSync(path.join(cliOutdir, `${chart.folder}${this.outputFileExtension}`), Yaml.stringify(...chart.manifests));
+        fs.writeFileSync(path.join(cliOutdir, `${chart.folder}${this.outputFileExtension}`), chart.manifests.map(toYaml).join('---\n'));
       }
     }
   }
@@ -189,7 +190,7 @@ function planDelivery(delivery: GitOpsDelivery, outdir: string, charts: Array<{ 
   if (problems.length > 0) throw new Error(formatErrors(problems));
   if (path.resolve(plan.outdir) === path.resolve(outdir)) throw new Error(`GitOpsDelivery: its outdir ${plan.outdir} is the GitOpsApp's output folder: give it another`);
   const names = fileNames(plan.objects);
-  const files = new Map<string, string>(plan.objects.map((object, i) => [names[i], Yaml.stringify(object)]));
+  const files = new Map<string, string>(plan.objects.map((object, i) => [names[i], toYaml(object)]));
   files.set('kustomization.yaml', kustomization(names));
   return { outdir: plan.outdir, files };
 }
@@ -222,7 +223,7 @@ function fileNames(manifests: any[]): string[] {
 }
 
 function kustomization(resources: string[]): string {
-  return Yaml.stringify({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
+  return toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources });
 }
 
 /**
@@ -235,12 +236,19 @@ function replaceDirectory(dir: string, files: Map<string, string>): void {
   const target = path.resolve(dir);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const staging = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.staging-`));
+  const hadOutput = fs.existsSync(target);
+  const folders = new Set<string>();
   try {
     for (const [file, content] of files) {
-      fs.mkdirSync(path.dirname(path.join(staging, file)), { recursive: true });
-      if (!linkIfUnchanged(path.join(target, file), path.join(staging, file), content)) fs.writeFileSync(path.join(staging, file), content);
+      const folder = path.dirname(path.join(staging, file));
+      if (!folders.has(folder)) {
+        fs.mkdirSync(folder, { recursive: true });
+        folders.add(folder);
+      }
+      const next = path.join(staging, file);
+      if (!hadOutput || !linkIfUnchanged(path.join(target, file), next, content)) fs.writeFileSync(next, content);
     }
-    const previous = fs.existsSync(target) ? `${staging}.previous` : undefined;
+    const previous = hadOutput ? `${staging}.previous` : undefined;
     if (previous) fs.renameSync(target, previous);
     fs.renameSync(staging, target);
     if (previous) fs.rmSync(previous, { recursive: true, force: true });
@@ -252,8 +260,8 @@ function replaceDirectory(dir: string, files: Map<string, string>): void {
 /** Hard-links `previous` to `next` when it holds exactly `content`; false otherwise. */
 function linkIfUnchanged(previous: string, next: string, content: string): boolean {
   try {
-    const stat = fs.statSync(previous);
-    if (!stat.isFile() || stat.size !== Buffer.byteLength(content) || fs.readFileSync(previous, 'utf8') !== content) return false;
+    const stat = fs.statSync(previous, { throwIfNoEntry: false });
+    if (!stat || !stat.isFile() || stat.size !== Buffer.byteLength(content) || fs.readFileSync(previous, 'utf8') !== content) return false;
     fs.linkSync(previous, next);
     return true;
   } catch {

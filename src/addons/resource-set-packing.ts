@@ -1,4 +1,4 @@
-import { Yaml } from 'cdk8s';
+import { toYaml } from '../yaml-output';
 
 /**
  * How workload-cluster objects become the data of ClusterResourceSet ConfigMaps and Secrets.
@@ -73,7 +73,7 @@ export function toEntry(manifest: any): ResourceSetEntry {
   return {
     key,
     id: [kind, namespace, name].filter(Boolean).join('/'),
-    text: Yaml.stringify(manifest),
+    text: toYaml(manifest),
     secret: kind === 'Secret' && manifest.apiVersion === 'v1',
   };
 }
