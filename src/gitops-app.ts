@@ -109,9 +109,11 @@ export class GitOpsApp extends App {
     if (constructErrors.length > 0) throw new Error(formatErrors(constructErrors));
 
     // Each object rendered once: the output and the validation read the same JSON.
-    const rendered = this.charts.map(chart => chartObjects(chart).map(object => ({ object, json: object.toJson() })));
+    // cdk8s orders the charts by their dependencies each time `charts` is read: once is enough.
+    const appCharts = this.charts;
+    const rendered = appCharts.map(chart => chartObjects(chart).map(object => ({ object, json: object.toJson() })));
     if (this.delivery?._syncWaves) rendered.flat().forEach(r => addSyncWave(r.json));
-    const charts = this.charts.map((chart, i) => ({ folder: chartFolder(chart), manifests: rendered[i].map(r => r.json) }));
+    const charts = appCharts.map((chart, i) => ({ folder: chartFolder(chart), manifests: rendered[i].map(r => r.json) }));
     const folders = new Set<string>();
     for (const chart of charts) {
       if (folders.has(chart.folder)) throw new Error(`two charts would write to folder "${chart.folder}": give them distinct ids`);

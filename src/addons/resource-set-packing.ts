@@ -1,3 +1,4 @@
+import { rememberWrittenPayload } from '../validation/cluster-resource-set-payloads';
 import { toYaml } from '../yaml-output';
 
 /**
@@ -70,10 +71,12 @@ export function toEntry(manifest: any): ResourceSetEntry {
   const rank = KIND_RANKS.get(kind) ?? DEFAULT_RANK;
   const key = [String(rank), kind, namespace, name].filter(Boolean).join('-')
     .toLowerCase().replace(/[^-._a-z0-9]/g, '-').slice(0, 248) + '.yaml';
+  const text = toYaml(manifest);
+  rememberWrittenPayload(text, manifest);
   return {
     key,
     id: [kind, namespace, name].filter(Boolean).join('/'),
-    text: toYaml(manifest),
+    text,
     secret: kind === 'Secret' && manifest.apiVersion === 'v1',
   };
 }

@@ -86,7 +86,26 @@ function decodedSecretData(secret: any): Record<string, unknown> {
 const payloadCache = new Map<string, YamlObjects>();
 const PAYLOAD_CACHE_SIZE = 128;
 
+/**
+ * Payloads this library wrote itself from objects it holds (ClusterResourceSetAddon's entries):
+ * their check reads those objects instead of parsing the text back, which `toYaml` writes so that
+ * it parses to them (test/yaml-output.test.ts). Bounded like the cache, for long-lived processes.
+ */
+const writtenPayloads = new Map<string, YamlObjects>();
+const WRITTEN_PAYLOADS_LIMIT = 50_000;
+
+/** Remembers that `text` is the YAML of `manifest`, one object (a List kind is parsed, as it is expanded). */
+export function rememberWrittenPayload(text: string, manifest: any): void {
+  // A "<<" key is written as YAML 1.1's merge key, which does not read back as the same object.
+  const list = typeof manifest?.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items);
+  if (text.includes('<<') || list || Array.isArray(manifest)) return;
+  if (writtenPayloads.size >= WRITTEN_PAYLOADS_LIMIT) writtenPayloads.delete(writtenPayloads.keys().next().value!);
+  writtenPayloads.set(text, { objects: [{ manifest, document: 1 }], errors: [] });
+}
+
 function parsedPayload(text: string): YamlObjects {
+  const written = writtenPayloads.get(text);
+  if (written) return written;
   let parsed = payloadCache.get(text);
   if (!parsed) {
     parsed = parseYamlObjects(text);

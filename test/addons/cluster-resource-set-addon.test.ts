@@ -7,6 +7,7 @@ import { deliveredObjects, errorOf, IMPORTS, only, parseObjects } from './helper
 import { AddonStrategy, ClusterResourceSetAddon } from '../../src/addons';
 import { appliedSize } from '../../src/addons/resource-set-packing';
 import { OpenStackCapiCluster } from '../../src/openstack-capi-cluster';
+import { SchemaValidator } from '../../src/validation';
 import { clusterChart, MINIMAL_CLUSTER_PROPS } from '../fixtures';
 
 const LIMIT = 262_144;
@@ -80,6 +81,22 @@ describe('ClusterResourceSetAddon', () => {
       'Namespace', 'CustomResourceDefinition', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'DaemonSet',
     ]);
     expect(keys).toContain('3-serviceaccount-kube-system-agent.yaml');
+  });
+
+  test('the objects it carries are validated from the objects it wrote, with the same findings as parsing the YAML', () => {
+    const { chart, cluster } = clusterChart();
+    new ClusterResourceSetAddon(chart, 'Hello', { cluster }).addManifests([
+      { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent', namespace: 'kube-system' }, spec: { replicas: 'two' } },
+    ]);
+    const manifests = Testing.synth(chart);
+    const written = new SchemaValidator().validate(manifests);
+    expect(written).toContain('DaemonSet/kube-system/agent (in ConfigMap/demo/demo-hello data["8-daemonset-kube-system-agent.yaml"] document 1): '
+      + 'spec.selector = undefined: required field is missing');
+    // The same text, not written by this process (one space more), is parsed: the same findings.
+    const copy = JSON.parse(JSON.stringify(manifests));
+    const configMap = copy.find((m: any) => m.kind === 'ConfigMap');
+    for (const key of Object.keys(configMap.data)) configMap.data[key] = ` ${configMap.data[key].replace(/\n/g, '\n ')}`;
+    expect(new SchemaValidator().validate(copy)).toEqual(written);
   });
 
   test('strategy Reconcile and a name of its own', () => {
