@@ -5,7 +5,8 @@
  *   (internal/upgrade/kubeadm_version.go); its TenantControlPlane webhook refuses a greater minor,
  *   a downgrade and a skipped minor (internal/webhook/handlers/tcp_version.go).
  * - Tenant clusters from v1.30, on a management cluster of v1.33 or later
- *   (docs/content/reference/versioning.md, "Management Cluster" and "Tenant Cluster" columns).
+ *   (docs/content/reference/versioning.md at 26.8.2-edge, whose newest row is 26.3.2-edge's:
+ *   management v1.33+, tenants v1.30.0 to v1.35.0; the upper bound moved to the kubeadm above).
  */
 export const KAMAJI_RELEASE = '26.8.2-edge';
 const TENANT_MINORS = { min: 30, max: 36 };

@@ -11,7 +11,8 @@ import { stringifyString } from 'yaml/util';
  * (2-space indentation, sequences indented under their key, `{}` and `[]` for empty ones). Every
  * string goes through the library's own `stringifyString` (from `yaml/util`), which decides
  * between plain, quoted and block styles; the decisions for one-line strings are remembered.
- * Anything else (undefined, non-JSON values, keys over 1024 characters) is left to `Yaml.stringify`.
+ * Anything else (undefined, non-JSON values, keys over 1024 characters, an object met twice) is
+ * left to `Yaml.stringify`.
  * A property test compares both on random and on every example's objects.
  */
 export function toYaml(value: unknown): string {
@@ -20,8 +21,14 @@ export function toYaml(value: unknown): string {
   } catch (e) {
     if (e !== NOT_PLAIN_JSON) throw e;
     return Yaml.stringify(value);
+  } finally {
+    seen.clear();
   }
 }
+
+// The maps and lists of the document being written: the library writes one met twice as an
+// anchor and its aliases, which is left to it.
+const seen = new Set<object>();
 
 const NOT_PLAIN_JSON = new Error('not plain JSON');
 const INDENT_STEP = '  ';
@@ -70,6 +77,8 @@ function node(value: unknown, indent: string): string {
       return Object.is(value, -0) ? '-0' : Number.isInteger(value) ? String(value) : JSON.stringify(value);
     case 'object':
       if (value === null) return 'null';
+      if (seen.has(value)) throw NOT_PLAIN_JSON;
+      seen.add(value);
       if (Array.isArray(value)) return sequence(value, indent);
       if (!isPlainObject(value)) throw NOT_PLAIN_JSON;
       return map(value as Record<string, unknown>, indent);

@@ -160,6 +160,8 @@ describe('ClusterClass built-in variables: oidc and registryMirrors', () => {
       .toMatch(/variables\.registryMirrors.*each registry has one mirror/);
     expect(errorOf(() => topology({ variables: { registryMirrors: [{ registry: 'docker.io', mirrorUrl: 'ftp://x' }] } })))
       .toMatch(/variables\.registryMirrors\[0\]\.mirrorUrl = "ftp:\/\/x": must match the pattern/);
+    expect(errorOf(() => topology({ variables: { registryMirrors: [{ ...MIRRORS[1], caCertificate: `${CA}-----BEGIN PRIVATE KEY-----\nMII\n` }] } })))
+      .toMatch(/variables\.registryMirrors\[0\]\.caCertificate.*must be PEM certificates only, no private key/);
     // containerd would read one of two hosts.toml files for the registry.
     expect(errorOf(() => topology({ variables: { registryMirrors: [{ registry: 'quay.io', mirrorUrl: 'https://q.example.com' }] } })))
       .toMatch(/variables\.registryMirrors\[0\]\.registry = "quay\.io": has a mirror in ClusterClass standard already/);
@@ -170,6 +172,12 @@ describe('ClusterClass built-in variables: oidc and registryMirrors', () => {
       patches: [{ name: 'extraCommands', target: ClassPatchTarget.WORKER_BOOTSTRAP, path: '/spec/template/spec/preKubeadmCommands/-', template: 'echo hello' }],
     }));
     expect(message).toMatch(/patches\[0\]\.path = "\/spec\/template\/spec\/preKubeadmCommands\/-": adds a field whose parent \/spec\/template\/spec\/preKubeadmCommands is not in KubeadmConfigTemplate\/standard-config-template-[0-9a-f]{8}/);
+    // A parent that only a conditional patch adds (registryMirrors, when set) does not count:
+    // without the class's own mirror, the "general" worker class has no files.
+    expect(errorOf(() => topology({}, {
+      cluster: { ...CLASS_PROPS.cluster, registryMirrors: undefined },
+      patches: [{ name: 'motd', target: ClassPatchTarget.WORKER_BOOTSTRAP, path: '/spec/template/spec/files/-', template: 'path: /etc/motd\ncontent: hello' }],
+    }))).toMatch(/patches\[0\]\.path = "\/spec\/template\/spec\/files\/-": adds a field whose parent \/spec\/template\/spec\/files is not in KubeadmConfigTemplate\/\S+ \(nor added by an earlier patch that always applies\)/);
     // The same list, added whole, then appended to by a later patch, is fine.
     expect(() => topology({}, {
       patches: [
@@ -198,6 +206,20 @@ describe('ClusterClass built-in variables: oidc and registryMirrors', () => {
   });
 });
 
+test('every string a built-in variable\'s CEL rule reads is bounded: CAPI refuses rules whose estimated cost exceeds its limit', () => {
+  const cls = new OpenStackClusterClass(new Chart(Testing.app(), 'c'), 'Class', CLASS_PROPS);
+  const unbounded = (schema: any, at: string): string[] => {
+    if (!schema || typeof schema !== 'object') return [];
+    const own = schema.type === 'string' && schema.maxLength === undefined && !schema.enum ? [at] : [];
+    return [...own, ...Object.entries(schema.properties ?? {}).flatMap(([k, v]) => unbounded(v, `${at}.${k}`)), ...unbounded(schema.items, `${at}[]`)];
+  };
+  const hasRules = (schema: any): boolean => !!schema && typeof schema === 'object'
+    && (!!schema['x-kubernetes-validations'] || Object.values(schema.properties ?? {}).some(hasRules) || hasRules(schema.items));
+  const withRules = Object.values(cls.variables).filter(v => hasRules(v.schema));
+  expect(withRules.map(v => v.name)).toEqual(['registryMirrors']);
+  expect(withRules.flatMap(v => unbounded(v.schema, v.name))).toEqual([]);
+});
+
 describe('the Go template renderer of these tests', () => {
   test('renders as Go\'s text/template does: trim markers, if/else, range, quote', () => {
     expect(renderGoTemplate('a {{- " b" }} {{ if .x }}yes{{ else }}no{{ end }}', { x: false })).toBe('a b no');
@@ -206,5 +228,10 @@ describe('the Go template renderer of these tests', () => {
     expect(renderGoTemplate('{{ if eq .r "docker.io" }}hub{{ end }}', { r: 'docker.io' })).toBe('hub');
     expect(renderGoTemplate('{{ "{{" }} x }}', {})).toBe('{{ x }}');
     expect(() => renderGoTemplate('{{ .a.b }}', {})).toThrow(/nil pointer/);
+    // Numbers of the variables are float64: %v prints large ones with an exponent, and comparing
+    // one with an integer constant is an error in Go.
+    expect(renderGoTemplate('{{ .a }} {{ .b }} {{ .c }} {{ .d }}', { a: 1000000, b: 100000, c: 0.00001, d: 1.5 })).toBe('1e+06 100000 1e-05 1.5');
+    expect(() => renderGoTemplate('{{ if eq .n 3 }}x{{ end }}', { n: 3 })).toThrow(/incompatible types/);
+    expect(renderGoTemplate('{{ if eq .n 3.0 }}x{{ end }}', { n: 3 })).toBe('x');
   });
 });

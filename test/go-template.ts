@@ -106,7 +106,7 @@ function execute(nodes: Node[], dot: unknown): string {
 
 /** Go's `if`: false, 0, nil and empty strings, lists and maps are false. */
 function truthy(value: unknown): boolean {
-  if (value === null || value === undefined || value === false || value === 0 || value === '') return false;
+  if (value === null || value === undefined || value === false || value === 0 || value === 0n || value === '') return false;
   if (Array.isArray(value)) return value.length > 0;
   if (typeof value === 'object') return Object.keys(value).length > 0;
   return true;
@@ -115,7 +115,29 @@ function truthy(value: unknown): boolean {
 function printed(value: unknown): string {
   if (value === undefined || value === null) return '<no value>';
   if (typeof value === 'object') throw new Error('printing a map or a list is not supported');
+  if (typeof value === 'number') return goFloat(value);
   return String(value);
+}
+
+/**
+ * Go's `%v` of a float64 (every number of the variables, decoded from JSON): the shortest digits,
+ * as `%e` with a two-digit exponent when the exponent is below -4 or at least 6 (strconv 'g').
+ */
+function goFloat(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value < 0 ? '-Inf' : '+Inf';
+  if (value === 0) return Object.is(value, -0) ? '-0' : '0';
+  const exponent = Math.floor(Math.log10(Math.abs(value)));
+  if (exponent >= -4 && exponent < 6) return String(value);
+  const [mantissa, power] = value.toExponential().split('e');
+  return `${mantissa}e${power[0]}${power.slice(1).padStart(2, '0')}`;
+}
+
+/** Go's eq and ne compare values of one basic kind: a float64 variable with an integer literal is an error. */
+function comparable(a: unknown, b: unknown): void {
+  const kind = (v: unknown) => (typeof v === 'bigint' ? 'int' : typeof v === 'number' ? 'float' : typeof v);
+  if ((kind(a) === 'int' || kind(a) === 'float') && (kind(b) === 'int' || kind(b) === 'float') && kind(a) !== kind(b)) {
+    throw new Error('incompatible types for comparison');
+  }
 }
 
 function evaluatePipeline(pipeline: string, dot: unknown): unknown {
@@ -137,10 +159,10 @@ function evaluateCommand(args: Argument[], dot: unknown): unknown {
   if (typeof head !== 'string') throw new Error('a pipeline cannot start with a piped value');
   switch (head) {
     case 'quote': return values().filter(v => v !== null && v !== undefined).map(v => goQuote(String(v))).join(' ');
-    case 'eq': { const [a, ...others] = values(); return others.some(b => a === b); }
-    case 'ne': { const [a, b] = values(); return a !== b; }
+    case 'eq': { const [a, ...others] = values(); others.forEach(b => comparable(a, b)); return others.some(b => a === b); }
+    case 'ne': { const [a, b] = values(); comparable(a, b); return a !== b; }
     case 'not': return !truthy(values()[0]);
-    case 'len': { const v = values()[0] as any; return Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v ?? {}).length; }
+    case 'len': { const v = values()[0] as any; return BigInt(Array.isArray(v) || typeof v === 'string' ? v.length : Object.keys(v ?? {}).length); }
     default:
       if (rest.length > 0) throw new Error(`unsupported function ${head}`);
       return evaluateTerm(head, dot);
@@ -151,7 +173,9 @@ function evaluateTerm(term: string, dot: unknown): unknown {
   if (term.startsWith('(')) return evaluatePipeline(term.slice(1, -1), dot);
   if (term.startsWith('"')) return JSON.parse(term);
   if (term === 'true' || term === 'false') return term === 'true';
-  if (/^-?\d+(\.\d+)?$/.test(term)) return Number(term);
+  // Integer constants are Go ints, others float64.
+  if (/^-?\d+$/.test(term)) return BigInt(term);
+  if (/^-?\d+\.\d+$/.test(term)) return Number(term);
   if (term === '.') return dot;
   if (!term.startsWith('.')) throw new Error(`unsupported term ${term}`);
   let value: any = dot;

@@ -205,6 +205,8 @@ describe('capi-plan: version changes the webhooks refuse', () => {
     const down = plan(old, write(path.join(dir, 'down'), 'v1.32.4'));
     expect(down.text).toMatch(/KamajiControlPlane\/blue-control-plane: v1.33.2 → v1.32.4 is a downgrade, which is refused \(Kamaji's TenantControlPlane webhook/);
     expect(down.code).toBe(1);
+    // Kamaji compares minors: a patch release down is accepted.
+    expect(plan(old, write(path.join(dir, 'patch-down'), 'v1.33.1')).code).toBe(0);
     const up = plan(old, write(path.join(dir, 'up'), 'v1.34.1'));
     expect(up.text).toMatch(/hosted control plane blue-control-plane upgrades v1.33.2 → v1.34.1: its pods roll, no machines/);
     expect(up.code).toBe(0);

@@ -6,6 +6,8 @@ import { parse } from 'yaml';
 import { ClusterClassExample } from '../examples/cluster-class/clusters';
 import { Mothership, Tenants } from '../examples/grandmothership/clusters';
 import { CapiTesting } from '../src';
+import { rememberWrittenPayload } from '../src/validation/cluster-resource-set-payloads';
+import { parseYamlObjects } from '../src/validation/yaml-documents';
 import { toYaml } from '../src/yaml-output';
 
 // Strings that take every path of the library's choice of style: YAML 1.1 look-alikes of other
@@ -56,8 +58,28 @@ describe('toYaml', () => {
     expect(objects.length).toBeGreaterThan(50);
   });
 
+  test('an add-on payload remembered as written reads back as its object (else it is parsed)', () => {
+    const pieces = ['a', ' ', '\n', '#', ':', '-', '\t', "'", '"', '|', '\uFEFF', '\u2028', '\u0085', '---', '...', '%', '\r', '<<'];
+    const text = fc.oneof(stringArb, fc.array(fc.constantFrom(...pieces), { maxLength: 10 }).map(p => p.join('')));
+    let remembered = 0;
+    fc.assert(fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 }), json), { minKeys: 1, maxKeys: 3 }), data => {
+      const manifest = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'kube-system' }, data };
+      const written = toYaml(manifest);
+      if (!rememberWrittenPayload(written, manifest)) return;
+      remembered++;
+      const read = parseYamlObjects(written);
+      expect(read.errors).toEqual([]);
+      expect(read.objects.map(o => o.manifest)).toEqual([manifest]);
+    }), { numRuns: 3000 });
+    expect(remembered).toBeGreaterThan(1000);
+    // Whitespace-only lines in a kept block scalar read back shorter: parsed, not remembered.
+    const kept = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: ' \n' } };
+    expect(rememberWrittenPayload(toYaml(kept), kept)).toBe(false);
+  });
+
   test('values that are not plain JSON are left to Yaml.stringify', () => {
-    for (const value of [{ a: undefined, b: 1 }, [1, undefined], { d: new Date(0) }, { ['k'.repeat(1100)]: 1 }]) {
+    const shared = { name: 'twice' };
+    for (const value of [{ a: undefined, b: 1 }, [1, undefined], { d: new Date(0) }, { ['k'.repeat(1100)]: 1 }, { x: shared, y: [shared] }]) {
       expect(toYaml(value)).toBe(Yaml.stringify(value));
     }
   });

@@ -63,13 +63,14 @@ const OIDC_VARIABLE = ClusterClassVariable.fromSchema('oidc', {
   required: ['issuerUrl', 'clientId'],
   properties: {
     // The API server accepts only an https issuer, without query or fragment (--oidc-issuer-url).
-    issuerUrl: { type: 'string', pattern: '^https://[^\\s?#]+$', description: 'The issuer\'s URL: the API server fetches its discovery document.' },
-    clientId: { type: 'string', minLength: 1, description: 'The client id tokens must be issued for.' },
-    usernameClaim: { type: 'string', minLength: 1, description: 'The claim read as the user name (the API server\'s default: sub).' },
-    usernamePrefix: { type: 'string', description: 'Prefix of user names, e.g. "oidc:".' },
-    groupsClaim: { type: 'string', minLength: 1, description: 'The claim read as the user\'s groups.' },
-    groupsPrefix: { type: 'string', description: 'Prefix of group names.' },
-    caFile: { type: 'string', pattern: '^/', description: 'Path on the control plane nodes of the CA of the issuer\'s certificate.' },
+    // Each becomes an extraArgs value, which the KubeadmControlPlaneTemplate CRD caps at 1024.
+    issuerUrl: { type: 'string', maxLength: 1024, pattern: '^https://[^\\s?#]+$', description: 'The issuer\'s URL: the API server fetches its discovery document.' },
+    clientId: { type: 'string', minLength: 1, maxLength: 1024, description: 'The client id tokens must be issued for.' },
+    usernameClaim: { type: 'string', minLength: 1, maxLength: 1024, description: 'The claim read as the user name (the API server\'s default: sub).' },
+    usernamePrefix: { type: 'string', maxLength: 1024, description: 'Prefix of user names, e.g. "oidc:".' },
+    groupsClaim: { type: 'string', minLength: 1, maxLength: 1024, description: 'The claim read as the user\'s groups.' },
+    groupsPrefix: { type: 'string', maxLength: 1024, description: 'Prefix of group names.' },
+    caFile: { type: 'string', maxLength: 1024, pattern: '^/', description: 'Path on the control plane nodes of the CA of the issuer\'s certificate.' },
   },
 }, { description: 'OpenID Connect authentication of the API server; replaces the class\'s. Changing it rolls the control plane.' });
 
@@ -81,10 +82,18 @@ const REGISTRY_MIRRORS_VARIABLE = ClusterClassVariable.fromSchema('registryMirro
     type: 'object',
     required: ['registry', 'mirrorUrl'],
     properties: {
-      registry: { type: 'string', pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$', description: 'The registry, as in image names: docker.io, quay.io...' },
-      mirrorUrl: { type: 'string', pattern: '^https?://[^\\s"]+$', description: 'The mirror\'s URL.' },
+      // Bounded: CAPI refuses a variable whose CEL rule may cost more than its static limit, and
+      // the uniqueness rule below compares registries pairwise (cel-go prices == by string size).
+      registry: { type: 'string', maxLength: 253, pattern: '^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?$', description: 'The registry, as in image names: docker.io, quay.io...' },
+      mirrorUrl: { type: 'string', maxLength: 2048, pattern: '^https?://[^\\s"]+$', description: 'The mirror\'s URL.' },
       // A file of kubeadm's bootstrap config holds at most 10240 characters (KubeadmConfig CRD).
-      caCertificate: { type: 'string', maxLength: 10240, pattern: '-----BEGIN CERTIFICATE-----', description: 'PEM bundle of the CA of the mirror\'s certificate.' },
+      caCertificate: {
+        'type': 'string',
+        'maxLength': 10240,
+        'pattern': '-----BEGIN CERTIFICATE-----',
+        'description': 'PEM bundle of the CA of the mirror\'s certificate.',
+        'x-kubernetes-validations': [{ rule: '!self.contains("PRIVATE KEY")', message: 'must be PEM certificates only, no private key' }],
+      },
     },
   },
   'x-kubernetes-validations': [{ rule: 'self.all(m, self.exists_one(n, n.registry == m.registry))', message: 'each registry has one mirror' }],

@@ -232,10 +232,14 @@ export class OpenStackClusterClass extends Construct {
       for (const target of targetsOf(patch)) {
         const addedBefore = added.some(a => a.key === target.key && (parent === a.path || parent.startsWith(`${a.path}/`)));
         if (!addedBefore && !existsAt({ spec: target.spec }, parent)) {
-          return `adds a field whose parent ${parent} is not in ${target.key} (nor added by an earlier patch): CAPI applies patches as JSON patch "add" (RFC 6902), which needs the parent; patch the parent instead`;
+          return `adds a field whose parent ${parent} is not in ${target.key} (nor added by an earlier patch that always applies): `
+            + 'CAPI applies patches as JSON patch "add" (RFC 6902), which needs the parent; patch the parent instead';
         }
       }
-      for (const target of targetsOf(patch)) added.push({ key: target.key, path: patch.path });
+      // Only a patch that always applies makes a parent later patches can count on.
+      if (patchSpec(patch, this.workerClassNames).enabledIf === undefined) {
+        for (const target of targetsOf(patch)) added.push({ key: target.key, path: patch.path });
+      }
       return undefined;
     };
     // The built-in patches are checked as the user's are: a problem is this library's bug.

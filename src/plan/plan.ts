@@ -159,7 +159,7 @@ function describeChange(old: any, o: any, f: Findings): void {
       f.changes.push(`${k}: content changed${o.type === 'addons.cluster.x-k8s.io/resource-set' || o.kind === 'ConfigMap' ? ' (add-on payload: re-applied only by a Reconcile ClusterResourceSet; ApplyOnce ignores it for existing clusters)' : ''}`);
       return;
     case 'KamajiControlPlane': {
-      const problem = versionChangeProblem(old.spec?.version, o.spec?.version, { downgrade: true });
+      const problem = versionChangeProblem(old.spec?.version, o.spec?.version, { downgrade: 'minor' });
       // The provider hands the version to Kamaji's TenantControlPlane, whose webhook refuses it (internal/webhook/handlers/tcp_version.go).
       if (problem) f.rejected.push(`${k}: ${problem} (Kamaji's TenantControlPlane webhook: the hosted control plane stays on ${old.spec?.version})`);
       else if (old.spec?.version !== o.spec?.version) f.changes.push(`hosted control plane ${o.metadata.name} upgrades ${old.spec?.version} → ${o.spec?.version}: its pods roll, no machines`);
@@ -239,12 +239,15 @@ function describeTopologyChange(old: any, o: any, f: Findings): void {
 /**
  * Why a control plane's version change is refused: more than one minor at a time (CAPI's
  * KubeadmControlPlane and Cluster webhooks, Kamaji's), or, where `downgrade` is refused, a lower
- * version (CAPI's Cluster webhook for topologies, Kamaji's).
+ * version (CAPI's Cluster webhook for topologies) or a lower minor (Kamaji's TenantControlPlane
+ * webhook, internal/webhook/handlers/tcp_version.go, which sets the patch to 0 before comparing).
  */
-function versionChangeProblem(from: unknown, to: unknown, options: { downgrade: boolean }): string | undefined {
+function versionChangeProblem(from: unknown, to: unknown, options: { downgrade: boolean | 'minor' }): string | undefined {
   const [a, b] = [semver.coerce(String(from ?? '')), semver.coerce(String(to ?? ''))];
   if (!a || !b || from === to) return undefined;
-  if (options.downgrade && semver.lt(b, a)) return `${from} → ${to} is a downgrade, which is refused`;
+  // Kamaji compares minors only (it sets the patch to 0 first); CAPI's Cluster webhook whole versions.
+  const lower = options.downgrade === 'minor' ? b.major < a.major || (b.major === a.major && b.minor < a.minor) : options.downgrade && semver.lt(b, a);
+  if (lower) return `${from} → ${to} is a downgrade, which is refused`;
   if (b.major > a.major || b.minor > a.minor + 1) return `${from} → ${to} skips a minor version: upgrade one minor at a time`;
   return undefined;
 }

@@ -94,13 +94,19 @@ const PAYLOAD_CACHE_SIZE = 128;
 const writtenPayloads = new Map<string, YamlObjects>();
 const WRITTEN_PAYLOADS_LIMIT = 50_000;
 
-/** Remembers that `text` is the YAML of `manifest`, one object (a List kind is parsed, as it is expanded). */
-export function rememberWrittenPayload(text: string, manifest: any): void {
-  // A "<<" key is written as YAML 1.1's merge key, which does not read back as the same object.
+/**
+ * Remembers that `text` is the YAML of `manifest`, one object, when it reads back as that object;
+ * true when it does. Not remembered, so parsed as any payload: a List kind (the reader expands
+ * it), a "<<" key (written as YAML 1.1's merge key), and a block scalar kept with its trailing
+ * lines (`|+`: the library writes whitespace-only lines it reads back shorter). A property test
+ * checks that every text remembered reads back as its object.
+ */
+export function rememberWrittenPayload(text: string, manifest: any): boolean {
   const list = typeof manifest?.kind === 'string' && manifest.kind.endsWith('List') && Array.isArray(manifest.items);
-  if (text.includes('<<') || list || Array.isArray(manifest)) return;
+  if (list || Array.isArray(manifest) || text.includes('<<') || /\|\d?\+\n/.test(text)) return false;
   if (writtenPayloads.size >= WRITTEN_PAYLOADS_LIMIT) writtenPayloads.delete(writtenPayloads.keys().next().value!);
   writtenPayloads.set(text, { objects: [{ manifest, document: 1 }], errors: [] });
+  return true;
 }
 
 function parsedPayload(text: string): YamlObjects {
