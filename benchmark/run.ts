@@ -54,19 +54,34 @@ function tempOutdir(): string {
   return path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'dist');
 }
 
+/**
+ * A run that writes into a fresh temporary folder, removed afterwards. The disk's pending
+ * writes are flushed first (sync), so that a run does not pay for the previous runs' output:
+ * each starts from the state a user's synth meets.
+ */
+function writingRun(run: (outdir: string) => Run): Run {
+  const outdir = tempOutdir();
+  spawnSync('sync');
+  try {
+    return run(outdir);
+  } finally {
+    fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
+  }
+}
+
 const rows: string[][] = [];
 const summary: string[] = [];
 
 // 1. The example app, whole process, compiled JavaScript.
 // (it writes dist/ in its working directory: a temporary one)
-const example = repeat(RUNS, () => runNode('examples/capi-ubuntu-openstack/main.js', [], {}, path.dirname(tempOutdir())));
+const example = repeat(RUNS, () => writingRun(outdir => runNode('examples/capi-ubuntu-openstack/main.js', [], {}, path.dirname(outdir))));
 rows.push(['example app: whole-process synth', fmt(example.map(r => r.wallMs), 'ms'), fmt(example.map(r => r.maxRssMiB), 'MiB'), '', '']);
 summary.push(`example ${(stats(example.map(r => r.wallMs)).median / 1000).toFixed(2)} s`);
 
 // 2 and 3. Fleets, and the YAML floor of the same objects.
 for (const n of FLEET) {
   const times = n >= 1000 ? Math.min(RUNS, 3) : RUNS;
-  const synth = repeat(times, () => runNode('benchmark/synth-fleet.js', ['synth', String(n), tempOutdir()]));
+  const synth = repeat(times, () => writingRun(outdir => runNode('benchmark/synth-fleet.js', ['synth', String(n), outdir])));
   const floor = repeat(times, () => runNode('benchmark/synth-fleet.js', ['floor', String(n)]));
   const synthMs = synth.map(r => r.figures.synthMs);
   const floorMs = floor.map(r => r.figures.floorMs);
@@ -88,7 +103,7 @@ for (const n of FLEET) {
 // The largest fleet again, every cluster in one chart (one output folder).
 {
   const n = Math.max(...FLEET);
-  const runs = repeat(1, () => runNode('benchmark/synth-fleet.js', ['synth', String(n), tempOutdir()], { FLEET_ONE_CHART: 'true' }));
+  const runs = repeat(1, () => writingRun(outdir => runNode('benchmark/synth-fleet.js', ['synth', String(n), outdir], { FLEET_ONE_CHART: 'true' })));
   rows.push([`fleet N=${n} in one chart: whole process; synth ${fmt(runs.map(r => r.figures.synthMs), 'ms')}`,
     fmt(runs.map(r => r.wallMs), 'ms'), fmt(runs.map(r => r.maxRssMiB), 'MiB'), `${(runs[0].figures.outputBytes / 1024).toFixed(0)} KiB`, '']);
 }
