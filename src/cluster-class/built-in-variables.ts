@@ -20,11 +20,6 @@ export interface ClassTemplates {
 const OIDC_ARG_PREFIX = 'oidc-';
 const CERTS_D = '/etc/containerd/certs.d';
 
-/** The names of the built-in variables of a class with these templates. */
-export function builtInVariableNames(templates: ClassTemplates): string[] {
-  return builtInVariables(templates).map(v => v.name);
-}
-
 export function builtInVariables({ managedSubnet, loadBalancer }: ClassTemplates): ClusterClassVariable[] {
   return [
     ClusterClassVariable.fromSchema(IDENTITY_REF_VARIABLE, {

@@ -199,10 +199,11 @@ export class OpenStackClusterClass extends Construct {
       workerBootstrap: Object.fromEntries(workers.map(w => [w.class, specs.get(`KubeadmConfigTemplate/${w.bootstrap.templateRef.name}`)])),
     };
     const builtIns = builtInPatches(templates, this.workerClassNames);
-    const variables = [...builtInVariables(templates), ...props.variables ?? []];
+    const builtInVars = builtInVariables(templates);
+    const variables = [...builtInVars, ...props.variables ?? []];
     const ownPatches = props.patches ?? [];
     const patches: ClusterClassPatchOptions[] = [...builtIns, ...ownPatches];
-    const builtInNames = variables.slice(0, variables.length - (props.variables ?? []).length).map(v => v.name);
+    const builtInNames = builtInVars.map(v => v.name);
     for (const variable of variables) {
       errors.check(this.variables[variable.name] === undefined, 'variables', variable.name, `is the name of another variable (built-in: ${builtInNames.join(', ')})`);
       // CAPI refuses "builtin" (its own variables) and names with dots.
