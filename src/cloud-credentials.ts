@@ -108,7 +108,11 @@ export interface CredentialsTarget {
 }
 
 const DEFAULT_CLOUD_NAME = 'openstack';
-const MOVE_LABEL = { 'clusterctl.cluster.x-k8s.io/move': 'true' };
+/**
+ * `clusterctl move` takes a Secret with this label along with the clusters of its namespace
+ * (CAPI book, "clusterctl move": Secrets outside the cluster's object graph need it).
+ */
+export const MOVE_LABEL = { 'clusterctl.cluster.x-k8s.io/move': 'true' };
 
 /**
  * The OpenStack credentials CAPO (and the cloud controller manager) use: a Secret with a

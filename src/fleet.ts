@@ -8,6 +8,7 @@ import { InputErrors } from './input-errors';
 import { overlaps, parseIpv4Cidr } from './ipv4';
 import { OpenStackCapiCluster } from './openstack-capi-cluster';
 import { isDns1123Label } from './rules';
+import { pathUnder } from './validation/object-path';
 import { checkValueAgainstSchema } from './validation/schema-check';
 
 /** One cluster of a fleet's inventory. */
@@ -108,7 +109,7 @@ export class Fleet extends Construct {
       if (errors.check(typeof values === 'object' && values !== null && !Array.isArray(values), `${where}.values`, values, 'must be an object')
         && props.valuesSchema) {
         for (const problem of checkValueAgainstSchema(values, props.valuesSchema)) {
-          errors.add(`${where}.values${problem.path ? `.${problem.path}` : ''}`, problem.value, problem.rule);
+          errors.add(pathUnder(`${where}.values`, problem.path), problem.value, problem.rule);
         }
       }
     });

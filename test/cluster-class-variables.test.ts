@@ -144,6 +144,13 @@ describe('ClusterClass built-in variables: oidc and registryMirrors', () => {
     expect(paths('general')).not.toContain('/etc/containerd/certs.d/docker.io/hosts.toml');
   });
 
+  test('flavors and DNS servers reach the machine templates and the subnet', () => {
+    const result = patched(topology({ variables: { controlPlaneFlavor: 'm2.large', workerFlavor: 'm2.xlarge', dnsNameservers: ['10.0.0.53', '10.0.0.54'] } }).objects());
+    expect(result.controlPlaneMachine.spec.template.spec.flavor).toBe('m2.large');
+    expect(Object.values(result.workers).map(w => w.infrastructure.spec.template.spec.flavor)).toEqual(['m2.xlarge', 'm2.xlarge']);
+    expect(result.infrastructureCluster.spec.template.spec.managedSubnets[0].dnsNameservers).toEqual(['10.0.0.53', '10.0.0.54']);
+  });
+
   test('without the variables, the templates are the class\'s own', () => {
     const objects = topology().objects();
     const result = patched(objects);
@@ -197,6 +204,9 @@ describe('ClusterClass built-in variables: oidc and registryMirrors', () => {
         ...Object.values(result.workers).flatMap(w => [w.bootstrap, w.infrastructure])];
       expect(new SchemaValidator().validate(templates)).toEqual([]);
       expect(result.infrastructureCluster.spec.template.spec.managedSubnets[0].cidr).toBe(cluster.nodeCidr);
+      expect(result.infrastructureCluster.spec.template.spec.apiServerLoadBalancer.allowedCIDRs)
+        .toEqual(cluster.name === 'prod' ? ['198.51.100.7/32', '192.0.2.0/24'] : undefined);
+      expect(result.infrastructureCluster.spec.template.spec.identityRef).toEqual({ name: `${cluster.name}-cloud-config`, cloudName: 'openstack' });
       for (const w of Object.values(result.workers)) expect(w.infrastructure.spec.template.spec.image.filter.name).toBe(cluster.image.value);
       const args = result.controlPlane.spec.template.spec.kubeadmConfigSpec.clusterConfiguration.apiServer?.extraArgs ?? [];
       expect(args.some((a: any) => a.name === 'oidc-issuer-url')).toBe(cluster.name === 'prod');

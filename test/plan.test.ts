@@ -37,6 +37,14 @@ function plan(...args: string[]) {
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'plan-'));
 
+/** Synthesizes the ClusterClass example into `outdir`, after `edit`. */
+function classExample(outdir: string, edit: (chart: ClusterClassExample) => void = () => {}): string {
+  const app = new GitOpsApp({ outdir });
+  edit(new ClusterClassExample(app, 'cluster-class'));
+  app.synth();
+  return outdir;
+}
+
 describe('capi-plan', () => {
   test('no change: says so, exit 0', () => {
     const dir = tmp();
@@ -143,15 +151,8 @@ describe('capi-plan --unreferenced-templates', () => {
 describe('capi-plan: topology clusters', () => {
   test('a version change upgrades the control plane, then the pools', () => {
     const dir = tmp();
-    const write = (outdir: string, edit: (chart: any) => void = () => {}) => {
-      const app = new GitOpsApp({ outdir });
-      const chart = new ClusterClassExample(app, 'cluster-class');
-      edit(chart);
-      app.synth();
-      return outdir;
-    };
-    const old = write(path.join(dir, 'old'));
-    const next = write(path.join(dir, 'new'), chart => {
+    const old = classExample(path.join(dir, 'old'));
+    const next = classExample(path.join(dir, 'new'), chart => {
       const dev = chart.clusters[0].clusterObject;
       dev.addJsonPatch(JsonPatch.replace('/spec/topology/version', 'v1.34.1'));
     });
@@ -173,14 +174,9 @@ describe('capi-plan: version changes the webhooks refuse', () => {
 
   test('a topology cluster\'s downgrade or skipped minor: rejected (CAPI\'s Cluster webhook)', () => {
     const dir = tmp();
-    const write = (outdir: string, version?: string) => {
-      const app = new GitOpsApp({ outdir });
-      const chart = new ClusterClassExample(app, 'cluster-class');
-      if (version) chart.clusters[0].clusterObject.addJsonPatch(JsonPatch.replace('/spec/topology/version', version));
-      app.synth();
-      return outdir;
-    };
-    const old = write(path.join(dir, 'old'));
+    const write = (outdir: string, version: string) => classExample(outdir, chart =>
+      chart.clusters[0].clusterObject.addJsonPatch(JsonPatch.replace('/spec/topology/version', version)));
+    const old = classExample(path.join(dir, 'old'));
     const down = plan(old, write(path.join(dir, 'down'), 'v1.32.4'));
     expect(down.text).toMatch(/cluster dev: spec.topology.version v1.33.2 → v1.32.4 is a downgrade, which is refused \(CAPI's Cluster webhook\)/);
     expect(down.code).toBe(1);
@@ -216,14 +212,8 @@ describe('capi-plan: version changes the webhooks refuse', () => {
 describe('capi-plan: review of topology and class edits', () => {
   test('a topology cluster\'s nodeCidr cannot change: rejected, exit 1', () => {
     const dir = tmp();
-    const write = (outdir: string, cidr?: string) => {
-      const app = new GitOpsApp({ outdir });
-      const chart = new ClusterClassExample(app, 'cluster-class');
-      if (cidr) chart.clusters[2].clusterObject.addJsonPatch(JsonPatch.replace('/spec/topology/variables/4/value', cidr));
-      app.synth();
-      return outdir;
-    };
-    const { code, text } = plan(write(path.join(dir, 'old')), write(path.join(dir, 'new'), '10.6.9.0/24'));
+    const { code, text } = plan(classExample(path.join(dir, 'old')), classExample(path.join(dir, 'new'), chart =>
+      chart.clusters[2].clusterObject.addJsonPatch(JsonPatch.replace('/spec/topology/variables/4/value', '10.6.9.0/24'))));
     expect(text).toMatch(/cluster prod: variable nodeCidr 10.6.3.0\/24 → 10.6.9.0\/24: the OpenStackCluster's subnet cannot change/);
     expect(code).toBe(1);
   });

@@ -1,3 +1,4 @@
+import { MOVE_LABEL } from '../cloud-credentials';
 import { rememberWrittenPayload } from '../validation/cluster-resource-set-payloads';
 import { toYaml } from '../yaml-output';
 
@@ -88,7 +89,7 @@ export function resourceSetManifest(name: string, namespace: string, bin: Resour
     data[entry.key] = bin.secret ? Buffer.from(entry.text, 'utf8').toString('base64') : entry.text;
   }
   return bin.secret
-    ? { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, type: RESOURCE_SET_SECRET_TYPE, data }
+    ? { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace, labels: { ...MOVE_LABEL } }, type: RESOURCE_SET_SECRET_TYPE, data }
     : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace }, data };
 }
 

@@ -11,6 +11,7 @@ import { isDns1123Label } from '../rules';
 import { SecurityGroupRule } from '../security-group-rule';
 import { IDENTITY_REF_VARIABLE } from './built-in-variables';
 import { OpenStackClusterClass } from './openstack-cluster-class';
+import { pathUnder } from '../validation/object-path';
 import { checkValueAgainstSchema } from '../validation/schema-check';
 import { UpstreamVersions } from '../validation/upstream-versions';
 import { checkWorkloadKubernetesVersion } from '../workload-kubernetes-versions';
@@ -219,7 +220,7 @@ function checkVariables(errors: InputErrors, prop: string, cls: OpenStackCluster
     const variable = cls.variables[name];
     if (!errors.check(variable !== undefined, `${prop}.${name}`, value, `is not a variable of ClusterClass ${cls.name} (${Object.keys(cls.variables).join(', ')})`)) continue;
     for (const problem of checkValueAgainstSchema(value, variable.schema)) {
-      errors.add(`${prop}.${name}${problem.path && !problem.path.startsWith('[') ? '.' : ''}${problem.path}`, problem.value, problem.rule);
+      errors.add(pathUnder(`${prop}.${name}`, problem.path), problem.value, problem.rule);
     }
   }
   if (!all) return;

@@ -8,3 +8,9 @@ export function childPath(parent: string, key: string): string {
 export function itemPath(parent: string, index: number): string {
   return `${parent}[${index}]`;
 }
+
+/** A path found inside a value, read from a prefix: `values` + `[0].name` or `a.b`. */
+export function pathUnder(prefix: string, path: string): string {
+  if (!path) return prefix;
+  return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
+}

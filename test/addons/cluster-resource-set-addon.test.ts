@@ -133,6 +133,8 @@ describe('ClusterResourceSetAddon', () => {
     ]);
     const secret = only(manifests, 'Secret', 'demo-hello-secret');
     expect(secret.type).toBe('addons.cluster.x-k8s.io/resource-set');
+    // clusterctl move takes it along when the cluster moves to another management cluster.
+    expect(secret.metadata.labels).toEqual({ 'clusterctl.cluster.x-k8s.io/move': 'true' });
     expect(JSON.stringify(only(manifests, 'ConfigMap', 'demo-hello'))).not.toContain('s3cr3t');
     const delivered = deliveredObjects(manifests, 'demo-hello');
     expect(delivered.find(d => d.object.kind === 'Secret')).toMatchObject({ resource: 'Secret/demo-hello-secret' });
